@@ -1,0 +1,37 @@
+# Two commands set everything up on a fresh machine with only Python >= 3.11 and make:
+#   make build   creates .venv, installs paperkg into it, builds the graph from the embedded corpus into output/
+#   make test    the same set-up, then the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: build test install lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install only when the project metadata changed (idempotent, fast when nothing did).
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/kg build --out output
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check kg tests benchmarks scripts
+	$(BIN)/mypy kg
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/extract_speed.py
+	$(BIN)/python benchmarks/query_speed.py
+
+clean:
+	rm -rf $(VENV) output/graph.* output/*.csv output/store output/extractions.jsonl

@@ -1,0 +1,15 @@
+"""``kg`` command line: importing this package registers every command on :data:`kg.cli.app.app`."""
+
+from __future__ import annotations
+
+from kg.cli.app import app
+
+# Each import registers that module's commands (order = order in ``kg --help``).
+from kg.cli import cmd_build as _cmd_build  # noqa: E402,F401  build, papers
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point (``kg``)."""
+    app()
