@@ -5,7 +5,8 @@ from __future__ import annotations
 from kg.cli.app import app
 
 # Each import registers that module's commands (order = order in ``kg --help``).
-from kg.cli import cmd_build as _cmd_build  # noqa: E402,F401  build, papers
+from kg.cli import cmd_build as _cmd_build  # noqa: E402,F401  build
+from kg.cli import cmd_papers as _cmd_papers  # noqa: E402,F401  papers
 
 __all__ = ["app", "main"]
 

@@ -1,0 +1,164 @@
+"""Text helpers every reader shares: decoding, normalisation, stable ids, dates, record checks.
+
+Kept free of format knowledge so each reader module is only about its format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from datetime import date
+
+from kg.errors import InputError
+from kg.model import Paper, SkipReport
+
+log = logging.getLogger(__name__)
+
+#: Longest abstract we accept. Real abstracts are < 5,000 characters; anything far beyond is a whole paper
+#: or a broken dump glued into one record, and would swamp the extractor and the graph.
+MAX_ABSTRACT_CHARS = 20_000
+MAX_TITLE_CHARS = 1_000
+#: Shortest abstract worth extracting from (a title repeated, a "TBD" placeholder...).
+MIN_ABSTRACT_CHARS = 20
+
+# LaTeX escapes seen in dumps of arXiv abstracts: "\%" → "%". Only these five; a lone backslash elsewhere
+# (``\ell``, ``\sqrt``) is maths and is kept verbatim.
+_LATEX_ESCAPE = re.compile(r"\\([%&_#$])")
+_WS = re.compile(r"\s+")
+_TITLE_KEY = re.compile(r"[^0-9a-z]+")
+_ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:)?((?:\d{4}\.\d{4,5})|(?:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?", re.I)
+
+MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def decode(data: bytes, location: str) -> str:
+    """Decode bytes as UTF-8 (with or without BOM); fall back to cp1252/Latin-1 with a warning.
+
+    Why a fallback and not an error: Latin-1 exports from spreadsheets are common and every byte decodes,
+    so refusing them would lose data a user can see is fine. Binary garbage is caught by :func:`looks_binary`.
+    """
+    if looks_binary(data):
+        raise InputError(f"{location}: looks like a binary file, not text (NUL bytes or mostly control characters)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        for enc in ("cp1252", "latin-1"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            log.warning("%s: not valid UTF-8 (byte %d); decoded as %s", location, exc.start, enc)
+            return text
+    raise InputError(f"{location}: cannot decode the file as UTF-8 or Latin-1")  # pragma: no cover
+
+
+def looks_binary(data: bytes, sample: int = 4096) -> bool:
+    """True for data with NUL bytes or more than 10% control characters in its first ``sample`` bytes."""
+    head = data[:sample]
+    if not head:
+        return False
+    if b"\x00" in head:
+        return True
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return control / len(head) > 0.10
+
+
+def normalise(text: str) -> str:
+    """NFC, LaTeX escapes unescaped, whitespace runs collapsed to one space, stripped."""
+    text = unicodedata.normalize("NFC", text)
+    text = _LATEX_ESCAPE.sub(r"\1", text)
+    return _WS.sub(" ", text).strip()
+
+
+def title_key(title: str) -> str:
+    """The form of a title used for identity: case, accents, punctuation and spacing removed."""
+    folded = unicodedata.normalize("NFKD", title.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return _TITLE_KEY.sub("", folded)
+
+
+def arxiv_id(text: str | None) -> str | None:
+    """The arXiv identifier (without version) found in an id, URL or ``arXiv:`` reference, if any."""
+    if not text:
+        return None
+    m = _ARXIV_ID.search(text.strip())
+    return m.group(1) if m else None
+
+
+def paper_id(title: str, arxiv: str | None = None) -> str:
+    """Stable id: ``arxiv:<id>`` when the arXiv id is known, else ``t:`` + 16 hex of the title key.
+
+    The title hash makes the same paper read from two dumps (or twice from one) the same paper.
+    """
+    if arxiv:
+        return f"arxiv:{arxiv}"
+    return "t:" + hashlib.sha1(title_key(title).encode("utf-8")).hexdigest()[:16]
+
+
+_DATE_TEXT = re.compile(
+    r"^(?P<mon>[A-Za-z]{3})[a-z]*\.?\s+(?P<day>\d{1,2})(?:,\s*(?P<year>\d{4}))?(?:\s+(?P<votes>\d+))?$"
+)
+_ISO = re.compile(r"^(?P<year>\d{4})-(?P<mon>\d{2})(?:-(?P<day>\d{2}))?")
+
+
+def parse_date(text: str) -> tuple[str, int | None] | None:
+    """Parse a listing date: ``May 22, 2024`` → ``2024-05-22``; ``Aug 8`` → ``--08-08`` (no year invented);
+    ``Apr 23 2`` → (``--04-23``, upvotes 2); ISO dates pass through. Returns (date, upvotes) or None.
+    """
+    text = text.strip()
+    m = _ISO.match(text)
+    if m:
+        year, mon, day = int(m["year"]), int(m["mon"]), int(m["day"] or 1)
+        try:
+            date(year, mon, day)
+        except ValueError:
+            return None
+        return (f"{year:04d}-{mon:02d}-{day:02d}" if m["day"] else f"{year:04d}-{mon:02d}"), None
+    m = _DATE_TEXT.match(text)
+    if not m or m["mon"].lower() not in MONTHS:
+        return None
+    mon, day = MONTHS[m["mon"].lower()], int(m["day"])
+    votes = int(m["votes"]) if m["votes"] else None
+    try:
+        date(int(m["year"]) if m["year"] else 2000, mon, day)  # 2000 is a leap year: Feb 29 stays valid
+    except ValueError:
+        return None
+    if m["year"]:
+        return f"{int(m['year']):04d}-{mon:02d}-{day:02d}", votes
+    return f"--{mon:02d}-{day:02d}", votes
+
+
+def make_paper(
+    report: SkipReport,
+    location: str,
+    *,
+    title: str | None,
+    abstract: str | None,
+    **meta: object,
+) -> Paper | None:
+    """Normalise and check one record; count it as read, or as skipped with the reason. Never raises."""
+    report.read += 1
+    title = normalise(title or "")
+    abstract = normalise(abstract or "")
+    reason = None
+    if not title:
+        reason = "record has no title"
+    elif not abstract:
+        reason = "record has no abstract"
+    elif len(abstract) < MIN_ABSTRACT_CHARS:
+        reason = f"abstract too short ({len(abstract)} characters)"
+    elif len(abstract) > MAX_ABSTRACT_CHARS:
+        reason = f"abstract too long ({len(abstract):,} characters > {MAX_ABSTRACT_CHARS:,})"
+    elif len(title) > MAX_TITLE_CHARS:
+        reason = f"title too long ({len(title):,} characters)"
+    if reason:
+        report.skip(location, reason)
+        log.warning("%s: skipped: %s", location, reason)
+        return None
+    arxiv = arxiv_id(meta.pop("arxiv_id", None)) or arxiv_id(str(meta.get("url") or "")) or None  # type: ignore[arg-type]
+    clean = {k: (normalise(v) if isinstance(v, str) else v) for k, v in meta.items()}
+    clean = {k: v for k, v in clean.items() if v not in (None, "", ())}
+    return Paper(id=paper_id(title, arxiv), title=title, abstract=abstract, arxiv_id=arxiv, source=location, **clean)  # type: ignore[arg-type]
