@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Build the curated lexicon ``kg/resources/lexicon.jsonl`` from general sources, reproducibly.
+
+Inputs (never committed; see ``../shared/data/SOURCES.md``):
+  * ``<data>/gazetteer/{datasets,methods,metrics,tasks}.jsonl`` — names from Papers with Code, NLP-TDMS and
+    SciREX *train*; noisy: spam, dataset splits, table headers, leaderboard row names;
+  * ``scripts/lexicon_additions.jsonl`` — names added by hand from general knowledge of the field.
+
+Nothing is taken from the sample corpus or the gold annotations, so the lexicon measures how well the
+extractor generalises instead of memorising its test data.
+
+Usage::
+
+    python scripts/build_lexicon.py [--data ../shared/data] [--out kg/resources/lexicon.jsonl]
+
+Prints how many entries each filter dropped. The output is sorted and stable: the same inputs give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+GENERIC_FILE = REPO / "kg" / "nlp" / "data" / "generic_terms.txt"
+
+FILES = {"datasets": "Dataset", "methods": "Method", "metrics": "Metric", "tasks": "Task"}
+
+# Filters, each a (reason, predicate on the name) pair, applied in order: the first that fires names the drop.
+_SPAM = re.compile(r"[?!]|https?:|www\.|\.com\b|@\w+\.|\b(?:how to|claim|refund|customer|call|phone|number)\b", re.I)
+_SPLIT = re.compile(
+    r"(?:\b(?:test[- ]?dev|test[- ]?std|test|val|validation|dev|train|training|split|subset|fold|"
+    r"zero[- ]shot|few[- ]shot|\d+[- ]shot|unsupervised|supervised|full|small|large|easy|hard|medium)\)?$)|->|→|\bto\b.*\b(?:transfer|adaptation)\b|\bvs\.?\b",
+    re.I,
+)
+_HEADER = re.compile(r"#|\((?:%|m|b|k|s|ms|sec|seconds|mb|gb|x|dB)\)|\bparams?\b|\(.*\)|\[.*\]|%|\^|\$|\\|=|:", re.I)
+_LEADERBOARD = re.compile(r"\+|\bsingle\b|\bensemble\b|\bet al\b|\(\d{4}\)|\bours\b|\bbaseline\b|/", re.I)
+_DIGITS_ONLY = re.compile(r"^[\d\W_]+$")
+_WORD = re.compile(r"[A-Za-z]")
+
+
+def load_generic() -> frozenset[str]:
+    terms = (line.strip().lower() for line in GENERIC_FILE.read_text(encoding="utf-8").splitlines())
+    return frozenset(t for t in terms if t and not t.startswith("# ") and t != "#")
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-")
+    return s or hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def reject_reason(name: str, etype: str, generic: frozenset[str], stop: frozenset[str]) -> str | None:
+    """Why a gazetteer name is not a usable lexicon entry (None = keep it)."""
+    words = name.split()
+    low = name.lower()
+    if not _WORD.search(name) or _DIGITS_ONLY.match(name):
+        return "no letters"
+    if len(name) < 2 or len(name) > 50 or len(words) > 6:
+        return "length"
+    if _SPAM.search(name):
+        return "spam/question"
+    if _HEADER.search(name):
+        return "table header/units/markup"
+    if etype in ("Dataset", "Benchmark") and _SPLIT.search(name):
+        return "split/variant"
+    if etype == "Method" and _LEADERBOARD.search(name):
+        return "leaderboard row"
+    if low in generic or all(w.lower() in generic or w.lower() in stop for w in words):
+        return "generic words"
+    if low in stop:
+        return "stop word"
+    if len(words) == 1 and name.islower() and etype != "Metric":
+        # A single lower-case word ("transformer", "reddit") is mostly prose; names are capitalised or coined.
+        return "single common word"
+    if len(words) == 1 and name[:1].isupper() and name[1:].islower() and etype == "Task":
+        return "single common word"
+    if len(name) <= 2 and etype != "Metric":
+        return "too short to be unambiguous"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    ap.add_argument("--additions", type=Path, default=REPO / "scripts" / "lexicon_additions.jsonl")
+    ap.add_argument("--out", type=Path, default=REPO / "kg" / "resources" / "lexicon.jsonl")
+    args = ap.parse_args(argv)
+
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    stop = frozenset(w.lower() for w in STOP_WORDS)
+    generic = load_generic()
+    entries: dict[str, dict] = {}  # id -> entry
+    by_norm: dict[str, str] = {}  # normalised name/alias -> id (first source wins: curated first)
+    dropped: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
+
+    def norm(s: str) -> str:
+        return re.sub(r"[\s\-_]+", " ", s.lower()).strip()
+
+    def add(name: str, etype: str, aliases: list[str], source: str) -> None:
+        name = " ".join(name.split())
+        key = norm(name)
+        if key in by_norm:  # already known (e.g. curated): record the extra source and aliases
+            entry = entries[by_norm[key]]
+            if source not in entry["sources"]:
+                entry["sources"].append(source)
+            return
+        eid = f"{etype.lower()}:{slug(name)}"
+        while eid in entries:
+            eid += "_"
+        clean_aliases = []
+        for a in aliases:
+            a = " ".join(a.split())
+            if a and norm(a) != key and norm(a) not in by_norm and a not in clean_aliases:
+                if source == "curated" or reject_reason(a, etype, generic, stop) is None:
+                    clean_aliases.append(a)
+        entries[eid] = {"id": eid, "name": name, "type": etype, "aliases": clean_aliases, "sources": [source]}
+        by_norm[key] = eid
+        for a in clean_aliases:
+            by_norm.setdefault(norm(a), eid)
+        kept[source] += 1
+
+    for line in args.additions.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            add(row["name"], row["type"], row.get("aliases", []), "curated")
+
+    gaz = args.data / "gazetteer"
+    if not gaz.is_dir():
+        print(f"error: {gaz} not found (pass --data)", file=sys.stderr)
+        return 2
+    for fname, etype in FILES.items():
+        for line in (gaz / f"{fname}.jsonl").read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            name = row["name"].strip()
+            reason = reject_reason(name, etype, generic, stop)
+            if reason:
+                dropped[f"{etype}: {reason}"] += 1
+                continue
+            src = row.get("source") or "gazetteer"
+            add(name, etype, [a for a in row.get("aliases", []) if not re.search(r"\(\d{4}\)$", a)], f"gazetteer/{fname}:{src}")
+
+    version = hashlib.sha1(
+        json.dumps(sorted(entries.values(), key=lambda e: e["id"]), sort_keys=True).encode()
+    ).hexdigest()[:12]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"lexicon_version": version, "entries": len(entries)}) + "\n")
+        for eid in sorted(entries):
+            e = entries[eid]
+            fh.write(json.dumps({**e, "source": e["sources"][0]}, ensure_ascii=False, sort_keys=True) + "\n")
+    tmp.replace(args.out)
+
+    types = Counter(e["type"] for e in entries.values())
+    print(f"wrote {len(entries)} entries to {args.out} (version {version})")
+    print("by type:", dict(sorted(types.items())))
+    print("by first source:", dict(sorted(kept.items())))
+    print("dropped:")
+    for reason, n in sorted(dropped.items()):
+        print(f"  {n:6d}  {reason}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
