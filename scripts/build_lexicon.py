@@ -80,6 +80,16 @@ def reject_reason(name: str, etype: str, generic: frozenset[str], stop: frozense
         return "single common word"
     if len(words) == 1 and name[:1].isupper() and name[1:].islower() and etype == "Task":
         return "single common word"
+    if etype in ("Dataset", "Benchmark", "Method") and not re.search(r"[A-Z0-9]", name):
+        # Datasets and models are proper names ("ImageNet", "ResNet-50"); an all-lower-case gazetteer
+        # entry of these types is a description ("experimental results", "self-supervised learning").
+        return "not a proper name"
+    if etype in ("Dataset", "Benchmark", "Method") and len(words) > 1 and not any(
+        re.search(r"[A-Z].*[A-Z]|\d|[a-z][A-Z]", w) for w in words
+    ) and any(w[:1].islower() and w.lower() not in stop for w in words):
+        # Multi-word proper names are title-cased ("Visual Genome", "Stanford Cars"); "Experimental
+        # results" is a phrase.
+        return "not a proper name"
     if len(name) <= 2 and etype != "Metric":
         return "too short to be unambiguous"
     return None

@@ -7,6 +7,7 @@ from kg.cli.app import app
 # Each import registers that module's commands (order = order in ``kg --help``).
 from kg.cli import cmd_build as _cmd_build  # noqa: E402,F401  build
 from kg.cli import cmd_papers as _cmd_papers  # noqa: E402,F401  papers
+from kg.cli import cmd_extract as _cmd_extract  # noqa: E402,F401  extract, eval
 
 __all__ = ["app", "main"]
 

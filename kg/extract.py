@@ -1,0 +1,263 @@
+"""``doc → Extraction``: the only reader of the ``doc._`` values the ``kg_`` components set.
+
+It turns spans into per-paper entities (grouping the surface forms one paper uses for one thing:
+acronym and long form, "the X dataset" and "X", case/hyphen variants), relations and results, each with
+evidence whose offsets point into the paper's *title* or *abstract* as given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing as mp
+import re
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg import __version__
+from kg.lexicon import load_lexicon, normalise_name
+from kg.model import (
+    RELATION_RANGE,
+    Entity,
+    EntityType,
+    Evidence,
+    Extraction,
+    Mention,
+    Paper,
+    Relation,
+    RelationType,
+    Result,
+    Section,
+)
+
+log = logging.getLogger(__name__)
+
+SEPARATOR = "\n\n"  # between title and abstract in the Doc text
+
+
+def _data_hash() -> str:
+    h = hashlib.sha1()
+    for name in ("cues.json", "generic_terms.txt"):
+        h.update((resources.files("kg.nlp") / "data" / name).read_bytes())
+    return h.hexdigest()[:8]
+
+
+def extractor_id() -> str:
+    """Provenance of an extraction: code version + lexicon version + cue data version."""
+    return f"paperkg-rules/{__version__}+lexicon/{load_lexicon().version}+cues/{_data_hash()}"
+
+
+EXTRACTOR_ID = extractor_id()
+
+_TRAILING_KIND = re.compile(r"\s+(?:dataset|datasets|benchmark|benchmarks|corpus)$", re.I)
+
+
+def entity_key(name: str) -> str:
+    """Grouping key: case/space/hyphen-insensitive, plural ``s`` and a trailing "dataset" dropped."""
+    key = normalise_name(_TRAILING_KIND.sub("", name.strip()))
+    if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
+        key = key[:-1]
+    return key
+
+
+class _Groups:
+    """Union–find over name keys (acronym ↔ long form links join two keys)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, k: str) -> str:
+        self.parent.setdefault(k, k)
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _section(offset: int, title_len: int) -> tuple[Section, int]:
+    if offset < title_len:
+        return Section.TITLE, 0
+    return Section.ABSTRACT, title_len + len(SEPARATOR)
+
+
+def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction:
+    """Read the ``kg_`` extension values of ``doc`` (made from ``paper``) into an :class:`Extraction`."""
+    text = doc.text
+    title_len = len(paper.title)
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    lexicon = load_lexicon()
+
+    def evidence(start: int, end: int, rule: str, conf: float) -> Evidence:
+        section, base = _section(start, title_len)
+        s0, s1 = next(((a, b) for a, b in sentences if a <= start < b), (start, end))
+        return Evidence(text[s0:s1].strip(), start - base, end - base, section, rule, max(0.0, min(1.0, conf)))
+
+    # 1. every span that names something, with a type guess and where it came from
+    spans: dict[tuple[int, int], tuple[EntityType, str, float, str | None]] = {}
+    for s, e, t, lex_id in doc._.kg_lexicon_matches or []:
+        spans[(s, e)] = (EntityType(t), "kg_lexicon", 0.9, lex_id)
+    proposed: dict[tuple[int, int], tuple[str, float]] = {}
+    for s, e, t, rule, conf, is_proposed in doc._.kg_candidates or []:
+        if (s, e) not in spans:
+            spans[(s, e)] = (EntityType(t), f"kg_candidates:{rule}", conf, None)
+        if is_proposed:
+            proposed[(s, e)] = (f"kg_candidates:{rule}", conf)
+    relation_types: dict[tuple[int, int], RelationType] = {}
+    for rel, s, e, rule, conf in doc._.kg_relations or []:
+        rtype = RelationType(rel)
+        relation_types.setdefault((s, e), rtype)
+        if (s, e) not in spans:
+            implied = next(iter(sorted(RELATION_RANGE[rtype], key=lambda x: x.value)))
+            if rtype is RelationType.USES:
+                implied = EntityType.DATASET
+            spans[(s, e)] = (implied, rule, conf, None)
+    for r in doc._.kg_results or []:
+        for span, etype in ((r[4], EntityType.METHOD), (r[5], EntityType.DATASET), (r[6], EntityType.METRIC)):
+            if span is not None and tuple(span) not in spans:
+                spans[tuple(span)] = (etype, r[7], r[8], None)
+
+    # 2. group surface forms into this paper's entities
+    groups = _Groups()
+    for (s, e) in spans:
+        groups.find(entity_key(text[s:e]))
+    short_long: dict[str, tuple[str, str]] = {}
+    for (a0, a1), (l0, l1) in doc._.kg_abbreviations or []:
+        ka, kl = entity_key(text[a0:a1]), entity_key(text[l0:l1])
+        if ka in groups.parent or kl in groups.parent:
+            groups.union(ka, kl)
+            spans.setdefault((a0, a1), (spans.get((l0, l1), (EntityType.METHOD, "", 0.7, None))[0], "kg_abbreviations", 0.85, None))
+            spans.setdefault((l0, l1), (spans[(a0, a1)][0], "kg_abbreviations", 0.85, None))
+            short_long[groups.find(ka)] = (text[a0:a1], text[l0:l1])
+
+    members: dict[str, list[tuple[int, int]]] = {}
+    for span in sorted(spans):
+        members.setdefault(groups.find(entity_key(text[span[0]:span[1]])), []).append(span)
+
+    # 3. one Entity per group; its type: relation range > lexicon > candidate context
+    entities: list[Entity] = []
+    key_of_group: dict[str, str] = {}
+    for root, group_spans in sorted(members.items(), key=lambda kv: kv[1][0]):
+        names = sorted({text[s:e] for s, e in group_spans}, key=lambda n: (-len(n), n))
+        lex_ids = [spans[sp][3] for sp in group_spans if spans[sp][3]]
+        rel_types = [relation_types[sp] for sp in group_spans if sp in relation_types]
+        etype = spans[group_spans[0]][0]
+        if lex_ids:
+            etype = lexicon.by_id[lex_ids[0]].type
+        for rt in rel_types:
+            if rt is not RelationType.PROPOSES and etype not in RELATION_RANGE[rt]:
+                etype = EntityType.DATASET if rt is RelationType.USES else next(iter(RELATION_RANGE[rt]))
+                break
+        mentions = tuple(
+            Mention(text[s:e], spans[(s, e)][0], evidence(s, e, spans[(s, e)][1], spans[(s, e)][2]))
+            for s, e in group_spans
+        )
+        short, long = short_long.get(root, (None, None))
+        key = f"e{len(entities)}"
+        key_of_group[root] = key
+        entities.append(Entity(
+            key=key, type=etype, names=tuple(names), mentions=mentions,
+            lexicon_id=lex_ids[0] if lex_ids else None, short_form=short, long_form=long,
+            confidence=max(m.evidence.confidence for m in mentions),
+        ))
+    by_key = {e.key: e for e in entities}
+
+    def key_for(span: tuple[int, int]) -> str:
+        return key_of_group[groups.find(entity_key(text[span[0]:span[1]]))]
+
+    # 4. relations, one per (type, entity), keeping the most confident evidence
+    best: dict[tuple[RelationType, str], Relation] = {}
+
+    def add(rtype: RelationType, span: tuple[int, int], rule: str, conf: float) -> None:
+        k = key_for(span)
+        ent = by_key[k]
+        if ent.type not in RELATION_RANGE[rtype]:
+            return
+        rel = Relation(rtype, k, evidence(span[0], span[1], rule, conf))
+        old = best.get((rtype, k))
+        if old is None or rel.evidence.confidence > old.evidence.confidence:
+            best[(rtype, k)] = rel
+
+    proposed_keys: set[str] = set()
+    for span, (rule, conf) in sorted(proposed.items()):
+        k = key_for(span)
+        if by_key[k].lexicon_id is None:  # a paper does not "propose" a name the field already knows
+            add(RelationType.PROPOSES, span, rule, conf)
+            proposed_keys.add(k)
+    for rel, s, e, rule, conf in doc._.kg_relations or []:
+        rtype = RelationType(rel)
+        if key_for((s, e)) in proposed_keys and rtype is RelationType.BEATS:
+            continue  # "X outperforms …" where X is the paper's own method
+        add(rtype, (s, e), rule, conf)
+
+    # 5. results
+    results: list[Result] = []
+    for v0, v1, value, unit, method, dataset, metric, rule, conf in doc._.kg_results or []:
+        results.append(Result(
+            value=value, value_text=text[v0:v1], unit=unit, evidence=evidence(v0, v1, rule, conf),
+            method=key_for(tuple(method)) if method else None,
+            dataset=key_for(tuple(dataset)) if dataset else None,
+            metric=key_for(tuple(metric)) if metric else None,
+        ))
+    relations = sorted(best.values(), key=lambda r: (r.type.value, int(r.target[1:])))
+    return Extraction(paper=paper, entities=tuple(entities), relations=tuple(relations),
+                      results=tuple(results), extractor=extractor)
+
+
+def paper_text(paper: Paper) -> str:
+    return paper.title + SEPARATOR + paper.abstract
+
+
+def extract_paper(paper: Paper, nlp: Language | None = None) -> Extraction:
+    from kg.nlp import load_nlp
+
+    nlp = nlp or load_nlp()
+    return doc_to_extraction(nlp(paper_text(paper)), paper, EXTRACTOR_ID)
+
+
+_WORKER_NLP: Language | None = None
+
+
+def _worker_init() -> None:
+    global _WORKER_NLP
+    from kg.nlp import load_nlp
+
+    _WORKER_NLP = load_nlp()
+
+
+def _worker_extract(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Workers return plain dicts, never Docs: pickling Docs costs more than the rule components (DESIGN.md).
+    assert _WORKER_NLP is not None
+    out = []
+    batch = [Paper.from_dict(p) for p in papers]
+    for paper, doc in zip(batch, _WORKER_NLP.pipe(paper_text(p) for p in batch), strict=True):
+        out.append(doc_to_extraction(doc, paper, EXTRACTOR_ID).to_dict())
+    return out
+
+
+def extract_papers(
+    papers: Iterable[Paper], nlp: Language | None = None, n_process: int = 1, batch_size: int = 64
+) -> Iterator[Extraction]:
+    """Extract every paper, in input order. ``n_process > 1`` forks workers that each load the pipeline."""
+    papers = list(papers)
+    if n_process <= 1 or len(papers) < 2 * batch_size:
+        from kg.nlp import load_nlp
+
+        nlp = nlp or load_nlp()
+        for paper, doc in zip(papers, nlp.pipe((paper_text(p) for p in papers), batch_size=batch_size), strict=True):
+            yield doc_to_extraction(doc, paper, EXTRACTOR_ID)
+        return
+    chunks = [[p.to_dict() for p in papers[i : i + batch_size]] for i in range(0, len(papers), batch_size)]
+    ctx = mp.get_context("fork")
+    with ctx.Pool(n_process, initializer=_worker_init) as pool:
+        for chunk in pool.imap(_worker_extract, chunks):
+            for record in chunk:
+                yield Extraction.from_dict(record)

@@ -1,0 +1,241 @@
+"""``kg_candidates``: names that are not in the lexicon, found from the context they stand in.
+
+Each rule returns :data:`Candidate` tuples ``(start, end, type, rule, confidence, proposed)`` with
+character offsets into ``doc.text``. Confidence reflects how the name was found: an explicit naming
+("dubbed X") or an abbreviation definition after "we propose" is near-certain; a bare CamelCase token in
+an appositive is less so. ``proposed`` marks names the paper introduces (the ``proposes`` relation).
+
+Rules (each tested in ``tests/test_nlp_candidates.py``):
+
+``title``       "MagicPose4D: Crafting …" — a coined name before the title's colon;
+``propose``     "we propose/introduce/present [a/the …] X" where X is an abbreviation definition, a coined
+                name, a "named/called/dubbed X", or a Title-Case phrase ending in an artifact noun;
+``appositive``  "X, a novel framework …" / "X, a new benchmark";
+``artifact``    "the X dataset/benchmark/corpus", "X dataset";
+``acronym``     any abbreviation definition's long form + short form (typed later by context).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.model import EntityType
+from kg.nlp.cues import head_type, is_name_token, load_cues
+from kg.nlp.sentences import split_sentences
+
+Candidate = tuple[int, int, str, str, float, bool]
+
+if not Doc.has_extension("kg_candidates"):
+    Doc.set_extension("kg_candidates", default=None)
+
+_TOKEN = re.compile(r"[^\s,;:()]+(?:\s?\+\+?)?")
+_TITLE_NAME = re.compile(r"^\s*([^:]{2,60}?)\s*:\s+\S")
+_NAMED = re.compile(r"\s*,?\s*(?:as\s+)?([A-Za-z0-9][\w\-+.^]*(?:\s[A-Z0-9][\w\-+^]*){0,2})")
+_ARTICLE = re.compile(r"^(?:a|an|the|our|two|three|new|novel|simple|new|first|unified|general|efficient|effective|lightweight|large-scale|comprehensive|,|\s)+", re.I)
+_DETERMINERS = frozenset({"a", "an", "the", "our", "this", "that", "these", "its", "their", "novel", "new"})
+_STOP_AFTER = re.compile(r"\s*(?:,|;|\.|\(|\)|which|that|to|for|with|by|in|on|based|where|and|as)\b", re.I)
+_ARTIFACT = re.compile(
+    r"(?:\b[Tt]he\s+)?((?:[A-Z0-9][\w\-+.&']*\s){0,3}[A-Z0-9][\w\-+.']*)\s+(dataset|benchmark|corpus|suite|testbed|challenge)s?\b"
+)
+
+
+def _strip_trailing(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1] in " ,.;:)'\"":
+        end -= 1
+    while start < end and text[start] in " ,(\"'":
+        start += 1
+    return start, end
+
+
+def _is_generic(phrase: str) -> bool:
+    cues = load_cues()
+    words = [w.lower() for w in re.findall(r"[\w\-]+", phrase)]
+    return not words or all(w in cues.generic_terms or w in cues.generic_baselines or w in _DETERMINERS for w in words)
+
+
+def title_name(title: str) -> tuple[int, int] | None:
+    """Span of a coined name before the title's colon ("MagicPose4D: …"), if the prefix looks like one.
+
+    Multi-word prefixes must contain a coined token ("Mask & Match" and "Fool the Hydra" do not; "PD-Quant"
+    and "Spike-driven Transformer V2" do), because title-case prose before a colon is common.
+    """
+    m = _TITLE_NAME.match(title)
+    if not m:
+        return None
+    prefix = m.group(1)
+    words = prefix.split()
+    if len(words) > 4:
+        return None
+    if not any(is_name_token(w) for w in words):
+        return None
+    if len(words) > 1 and sum(1 for w in words if w[:1].islower()) > 1:
+        return None
+    return m.start(1), m.end(1)
+
+
+def _phrase_after(text: str, pos: int, limit: int) -> tuple[int, int]:
+    """The noun-phrase-ish chunk starting at ``pos``: up to a clause break, at most ``limit`` chars."""
+    end = min(len(text), pos + limit)
+    m = re.search(r"[,;.:()]|\s(?:which|that|to|for|with|by|where|based|using|in|on|and)\s", text[pos:end])
+    return pos, pos + m.start() if m else end
+
+
+def propose_candidates(
+    text: str, sentences: list[tuple[int, int]], abbreviations: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> list[Candidate]:
+    """Names introduced by "we propose/introduce/present …" (the ``propose`` rule family)."""
+    cues = load_cues()
+    out: list[Candidate] = []
+    for s0, s1 in sentences:
+        sent = text[s0:s1]
+        for m in cues.propose.finditer(sent):
+            # Subject check: "we/this paper/this work/our" before the verb, or a passive "is proposed".
+            before = sent[: m.start()].lower()
+            if not re.search(r"\b(?:we|this (?:paper|work|study|article)|our|here|in this)\b", before[-80:]) \
+                    and not re.search(r"\b(?:is|are)\s+$", before):
+                continue
+            after0 = s0 + m.end()
+            window_end = min(s1, after0 + 160)
+            found = False
+            # (1) an abbreviation defined right after the verb: "propose a Hybrid … Optimizer (HESSO)"
+            # Several may follow one verb: "the Image-Grounded Contrast (IGC) loss and Text-… (TGC) loss".
+            last = after0
+            for (a0, a1), (l0, l1) in abbreviations:
+                first = min(a0, l0)
+                if not (after0 <= first <= last + 90 and max(a1, l1) <= s1):
+                    continue
+                gap = text[last:first]
+                if ";" in gap or ". " in gap or (found and not re.search(r"\b(?:and|or)\b|,", gap)):
+                    continue
+                tail = re.split(r"[,;.]| (?:and|that|which|to|for|with)\b", text[max(a1, l1) + 1 : max(a1, l1) + 40])[0]
+                etype = head_type((text[l0:l1] + " " + tail.strip(" )")).strip())
+                out.append((l0, l1, etype.value, "propose:abbreviation", 0.9, True))
+                out.append((a0, a1, etype.value, "propose:abbreviation", 0.9, True))
+                found = True
+                last = max(a1, l1) + 1
+            if found:
+                continue
+            # (2) "… named/called/dubbed X"
+            nm = cues.naming.search(text, after0, window_end)
+            if nm:
+                mm = _NAMED.match(text, nm.end())
+                if mm and (is_name_token(mm.group(1).split()[0]) or mm.group(1)[:1].isupper()):
+                    n0, n1 = _strip_trailing(text, mm.start(1), mm.end(1))
+                    phrase = text[after0:nm.start()]
+                    out.append((n0, n1, head_type(phrase.strip(" ,")).value, "propose:named", 0.95, True))
+                    continue
+            # (3) a coined name within the next few words: "we propose MagicPose4D, a …", "the framework GETA"
+            p0, p1 = _phrase_after(text, after0, 120)
+            chunk = text[p0:p1]
+            tokens = list(_TOKEN.finditer(chunk))
+            for t in tokens[:6]:
+                word = t.group().rstrip(".")
+                if is_name_token(word) and word.lower() not in cues.generic_terms:
+                    n0, n1 = _strip_trailing(text, p0 + t.start(), p0 + t.start() + len(word))
+                    # Extend over following coined/capitalised tokens: "MLICv2 and MLICv2^+" handled by coordination
+                    rest = text[n1:p1]
+                    etype = head_type(chunk.strip())
+                    out.append((n0, n1, etype.value, "propose:coined", 0.8, True))
+                    for extra in re.finditer(r"\s*(?:and|,)\s*([A-Za-z][\w\-+^]*)", rest):
+                        if is_name_token(extra.group(1)) and extra.start() < 25:
+                            e0 = n1 + extra.start(1)
+                            out.append((e0, e0 + len(extra.group(1)), etype.value, "propose:coined", 0.7, True))
+                        break
+                    found = True
+                    break
+            if found:
+                continue
+            # (4) a Title-Case phrase ending in an artifact noun: "a Global-local Chamfer loss"
+            stripped = _ARTICLE.sub("", chunk)
+            offset = p0 + (len(chunk) - len(stripped))
+            words = stripped.split()
+            if 2 <= len(words) <= 7 and words[0][:1].isupper() and head_type(stripped, EntityType.TASK) != EntityType.TASK:
+                caps = sum(1 for w in words[:-1] if w[:1].isupper())
+                if caps >= max(1, len(words) - 2):
+                    n0, n1 = _strip_trailing(text, offset, offset + len(stripped))
+                    out.append((n0, n1, head_type(stripped).value, "propose:titlecase", 0.6, True))
+    return out
+
+
+def appositive_candidates(text: str) -> list[Candidate]:
+    """"X, a novel/new … framework" and "X is a novel …": X is introduced by this paper."""
+    out: list[Candidate] = []
+    for m in re.finditer(
+        r"(?<![\w-])([A-Za-z][\w\-+^]*(?:\s[A-Z0-9][\w\-+^]*)?)(?:,\s+(?:a|an)|\s+is\s+(?:a|an))\s+(?:novel|new|simple|first)\b([^,.;]{0,60})",
+        text,
+    ):
+        name = m.group(1)
+        if not is_name_token(name.split()[0]) or _is_generic(name):
+            continue
+        out.append((m.start(1), m.end(1), head_type(m.group(2).strip()).value, "appositive", 0.75, True))
+    return out
+
+
+def artifact_candidates(text: str) -> list[Candidate]:
+    """"the X dataset", "X benchmark", "X corpus": a named data artifact (not yet known to be used)."""
+    out: list[Candidate] = []
+    for m in _ARTIFACT.finditer(text):
+        name = m.group(1).strip()
+        words = name.split()
+        # Keep the coined part: "the large-scale Wildtrack dataset" → "Wildtrack" (drop leading prose words).
+        while words and not (is_name_token(words[0]) or words[0][:1].isupper()):
+            words = words[1:]
+        if not words or _is_generic(" ".join(words)):
+            continue
+        if not any(is_name_token(w) or (w[:1].isupper() and i > 0) for i, w in enumerate(words)) and len(words) == 1 \
+                and not is_name_token(words[0]):
+            # A single capitalised word ("Our dataset", "This benchmark") is only a name if coined.
+            if words[0].lower() in _DETERMINERS or m.start(1) == 0 or text[m.start(1) - 2 : m.start(1)] in (". ", "\n\n"):
+                continue
+        n1 = m.start(1) + len(name)
+        n0 = n1 - len(" ".join(words))
+        kind = m.group(2).lower()
+        etype = EntityType.BENCHMARK if kind in ("benchmark", "testbed", "challenge", "suite") else EntityType.DATASET
+        out.append((n0, n1, etype.value, f"artifact:{kind}", 0.8, False))
+    return out
+
+
+def find_candidates(
+    text: str,
+    sentences: list[tuple[int, int]] | None = None,
+    abbreviations: list[tuple[tuple[int, int], tuple[int, int]]] | None = None,
+    title_end: int | None = None,
+) -> list[Candidate]:
+    """All candidate names in ``text`` (title first if ``title_end`` marks where the title stops)."""
+    sentences = sentences if sentences is not None else split_sentences(text)
+    abbreviations = abbreviations or []
+    out: list[Candidate] = []
+    if title_end:
+        span = title_name(text[:title_end])
+        if span:
+            out.append((span[0], span[1], EntityType.METHOD.value, "title", 0.85, True))
+    out += propose_candidates(text, sentences, abbreviations)
+    out += appositive_candidates(text)
+    out += artifact_candidates(text)
+    return out
+
+
+class CandidateDetector:
+    def __init__(self, nlp: Language, name: str = "kg_candidates") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        title_end = doc.text.find("\n\n")
+        doc._.kg_candidates = find_candidates(
+            doc.text, sentences, doc._.kg_abbreviations or [], title_end if title_end > 0 else None
+        )
+        return doc
+
+
+@Language.factory(
+    "kg_candidates",
+    requires=["token.is_sent_start", "doc._.kg_abbreviations"],
+    assigns=["doc._.kg_candidates"],
+    default_config={},
+)
+def make_candidate_detector(nlp: Language, name: str) -> CandidateDetector:
+    return CandidateDetector(nlp, name)

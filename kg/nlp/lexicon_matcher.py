@@ -1,0 +1,59 @@
+"""``kg_lexicon``: find names from the curated lexicon in a Doc (spaCy ``PhraseMatcher``).
+
+Case policy, because the lexicon mixes prose-like and coined names: multi-word names and lower-case
+words match case-insensitively ("Object Detection" = "object detection"); a single-token name written with
+capitals matches only as written, so the benchmark "MATH" does not fire on "math" and the method "SAM" not
+on "Sam". Matches are reduced to the longest non-overlapping spans ("ImageNet-1K" wins over "ImageNet").
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from kg.lexicon import Lexicon, load_lexicon
+
+LexiconMatch = tuple[int, int, str, str]  # (start_char, end_char, EntityType value, lexicon entry id)
+
+if not Doc.has_extension("kg_lexicon_matches"):
+    Doc.set_extension("kg_lexicon_matches", default=None)
+
+
+class LexiconMatcher:
+    def __init__(self, nlp: Language, name: str = "kg_lexicon", lexicon: Lexicon | None = None) -> None:
+        self.name = name
+        self.lexicon = lexicon or load_lexicon()
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        exact_terms: dict[str, list[str]] = {}
+        folded_terms: dict[str, list[str]] = {}
+        for entry in self.lexicon.entries:
+            for term in entry.names():
+                single = " " not in term and "-" not in term
+                bucket = exact_terms if single and term != term.lower() else folded_terms
+                bucket.setdefault(entry.id, []).append(term)
+        for matcher, terms in ((self.exact, exact_terms), (self.folded, folded_terms)):
+            keys = list(terms)
+            flat = [t for k in keys for t in terms[k]]
+            docs = iter(nlp.tokenizer.pipe(flat))
+            for key in keys:
+                matcher.add(key, [next(docs) for _ in terms[key]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches: dict[tuple[int, int], str] = {}
+        for matcher in (self.exact, self.folded):
+            for match_id, s, e in matcher(doc):
+                matches.setdefault((s, e), doc.vocab.strings[match_id])
+        out: list[LexiconMatch] = []
+        for span in filter_spans([doc[s:e] for s, e in matches]):
+            entry = self.lexicon.by_id[matches[(span.start, span.end)]]
+            out.append((span.start_char, span.end_char, entry.type.value, entry.id))
+        doc._.kg_lexicon_matches = out
+        return doc
+
+
+@Language.factory("kg_lexicon", assigns=["doc._.kg_lexicon_matches"], default_config={})
+def make_lexicon_matcher(nlp: Language, name: str) -> LexiconMatcher:
+    return LexiconMatcher(nlp, name)

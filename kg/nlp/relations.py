@@ -1,0 +1,220 @@
+"""``kg_relations``: which named things the paper *uses*, *beats*, *measures* and *addresses*.
+
+Every finding is a :data:`Finding` ``(relation, start, end, rule, confidence)``: the relation type and the
+character span of the target's name in ``doc.text``. ``proposes`` comes from ``kg_candidates``; this
+component adds the other four, from the lexicon matches, the candidates and cue patterns:
+
+``beats``     a named method in the clause after "outperforms / surpasses / better than / compared with …",
+              split on coordination ("LoRA, Full FT, and PiSSA"); generic phrases ("state-of-the-art
+              methods", "existing baselines") are not names and are dropped; "such as X" after a generic
+              phrase yields X.
+``uses``      a dataset/benchmark mention, unless its sentence reads as background ("unlike methods trained
+              on COCO") without any first-person or experimental cue.
+``measures``  a metric mention in a sentence that reports or evaluates (a number, or a cue such as
+              "achieves", "in terms of", "improves"); "accurate detection" never matches because only
+              lexicon metric names and "N% <metric>" phrases count.
+``addresses`` task mentions, ranked (title > task-cue sentence > elsewhere, then frequency), at most three.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.model import EntityType, RelationType
+from kg.nlp.cues import is_name_token, load_cues
+
+Finding = tuple[str, int, int, str, float]
+Mention = tuple[int, int, str, str]  # (start, end, EntityType value, rule/lexicon id)
+
+if not Doc.has_extension("kg_relations"):
+    Doc.set_extension("kg_relations", default=None)
+
+_CLAUSE_END = re.compile(r"[.;:]|\s(?:by|on|in|across|under|while|with|at|for|when|without|using|through|from|regarding|and\s+(?:achiev|reduc|improv|obtain|requir))\b|,\s(?:while|which|where|achiev|demonstrat|show|reduc|improv|and\s+(?:achiev|reduc|improv|is|are))")
+_PAREN = re.compile(r"\s*\([^()]*\)")
+_SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as|&)\s+")
+_NUM_ONLY = re.compile(r"^[\d.,%x×\s+-]+$")
+
+
+def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s0, s1 in sentences:
+        if s0 <= pos < s1:
+            return s0, s1
+    return 0, 0
+
+
+def _clean_item(item: str) -> str:
+    item = item.strip(" ,.;:\"'")
+    item = re.sub(r"^(?:the|a|an|both|strong|popular|recent|several|many|other|existing|prior)\s+", "", item, flags=re.I)
+    item = re.sub(r"\s+(?:and|or)$", "", item)
+    return item.strip()
+
+
+def _is_named_method(item: str, generic: frozenset[str]) -> bool:
+    words = re.findall(r"[\w\-+.^]+", item)
+    if not words or len(words) > 6 or _NUM_ONLY.match(item):
+        return False
+    if all(w.lower() in generic for w in words):
+        return False
+    if any(is_name_token(w) for w in words):
+        return True
+    # Title-case multiword names ("Sharpness-Aware Minimization", "Capsule Network", "Full FT").
+    return len(words) >= 2 and all(w[:1].isupper() for w in words if w.lower() not in ("of", "for", "and", "with"))
+
+
+def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
+    """Named baselines in "outperforms X, Y and Z"-style clauses."""
+    cues = load_cues()
+    out: list[Finding] = []
+    triggers = [(m.end(), m.group().lower()) for m in cues.beat.finditer(text)]
+    triggers += [(m.end(), "than") for m in cues.comparative_than.finditer(text)]
+    for pos, cue in triggers:
+        s0, s1 = _sentence_of(sentences, pos)
+        if not s1:
+            continue
+        rest = text[pos:s1]
+        # "such as X, Y" inside a generic phrase names the baselines.
+        such = re.match(r"[^.;]{0,60}?\b(?:such as|including|e\.g\.,?|like|namely|i\.e\.,?)\s+", rest)
+        start = pos + (such.end() if such else 0)
+        m = _CLAUSE_END.search(text, start, s1)
+        end = m.start() if m else s1
+        clause = text[start:end]
+        # Drop parenthesised numbers/citations but keep offsets: work item by item on the original text.
+        masked = _PAREN.sub(lambda mm: " " * len(mm.group()), clause)
+        conf = 0.8 if cue != "against" and cue != "relative to" else 0.55
+        for part in re.finditer(r"[^,]+", masked):
+            for piece in _SPLIT.split(part.group()):
+                item = _clean_item(piece)
+                if not item or not _is_named_method(item, cues.generic_baselines | cues.generic_terms):
+                    continue
+                i0 = text.find(item, start + part.start())
+                if i0 < 0 or i0 >= end:
+                    continue
+                out.append((RelationType.BEATS.value, i0, i0 + len(item), f"kg_relations:beats:{cue}", conf))
+    return out
+
+
+def _has(pattern: re.Pattern[str], text: str) -> bool:
+    return pattern.search(text) is not None
+
+
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us|this (?:paper|work)|the proposed|experiments?|experimental|evaluat\w*|results?)\b", re.I)
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?\s?(?:%|x\b|×)")
+
+
+def used_datasets(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Finding]:
+    cues = load_cues()
+    out: list[Finding] = []
+    for start, end, etype, rule in mentions:
+        if etype not in (EntityType.DATASET.value, EntityType.BENCHMARK.value):
+            continue
+        s0, s1 = _sentence_of(sentences, start)
+        sent = text[s0:s1]
+        background = _has(cues.background, sent) and not _has(_FIRST_PERSON, sent)
+        if background:
+            continue
+        conf = 0.85 if _has(_FIRST_PERSON, sent) or _NUMBER.search(sent) else 0.6
+        out.append((RelationType.USES.value, start, end, f"kg_relations:uses:{rule.split(':')[0]}", conf))
+    return out
+
+
+def measured_metrics(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Finding]:
+    cues = load_cues()
+    out: list[Finding] = []
+    for start, end, etype, rule in mentions:
+        if etype != EntityType.METRIC.value:
+            continue
+        s0, s1 = _sentence_of(sentences, start)
+        sent = text[s0:s1]
+        if _NUMBER.search(sent) or re.search(r"\d", sent) and _has(cues.measure, sent):
+            out.append((RelationType.MEASURES.value, start, end, "kg_relations:measures:reported", 0.85))
+        elif _has(cues.measure, sent) and _has(_FIRST_PERSON, sent):
+            out.append((RelationType.MEASURES.value, start, end, "kg_relations:measures:evaluated", 0.6))
+    return out
+
+
+_TASK_PATTERNS = (
+    re.compile(r"\b(?:the )?(?:task|problem) of ([a-z][\w\- ]{3,60}?)(?=[,.;(]| is| in| and| that| which| with| for)", re.I),
+    re.compile(r"(?:^|[.;]\s|\n)([A-Z][\w\- ]{3,60}?)(?: \([A-Za-z\-]+\))? (?:is|remains|has become|has been) (?:a|an|one of the)\b[^.]{0,40}?\b(?:task|problem|challenge)", re.M),
+)
+
+
+def addressed_tasks(
+    text: str, sentences: list[tuple[int, int]], mentions: list[Mention], title_end: int, limit: int = 3
+) -> list[Finding]:
+    """The (at most ``limit``) main tasks: ranked by where and how often the task is named."""
+    cues = load_cues()
+    scored: dict[str, float] = Counter()
+    first_span: dict[str, tuple[int, int, str]] = {}
+
+    def add(start: int, end: int, score: float, rule: str) -> None:
+        key = re.sub(r"[\s\-]+", " ", text[start:end].lower()).rstrip("s")
+        scored[key] += score
+        if key not in first_span or start < first_span[key][0]:
+            first_span[key] = (start, end, rule)
+
+    for start, end, etype, rule in mentions:
+        if etype != EntityType.TASK.value:
+            continue
+        s0, s1 = _sentence_of(sentences, start)
+        in_title = title_end > 0 and start < title_end
+        score = 3.0 if in_title else (1.5 if _has(cues.task, text[s0:s1]) else 1.0)
+        add(start, end, score, "lexicon")
+    for pattern in _TASK_PATTERNS:
+        for m in pattern.finditer(text):
+            phrase = m.group(1).strip()
+            if 1 <= len(phrase.split()) <= 6 and phrase.lower() not in cues.generic_terms:
+                add(m.start(1), m.start(1) + len(phrase), 2.0, "pattern")
+    ranked = sorted(scored.items(), key=lambda kv: (-kv[1], first_span[kv[0]][0]))
+    out: list[Finding] = []
+    for key, score in ranked[:limit]:
+        start, end, rule = first_span[key]
+        conf = min(0.95, 0.4 + 0.15 * score)
+        out.append((RelationType.ADDRESSES.value, start, end, f"kg_relations:addresses:{rule}", conf))
+    return out
+
+
+def find_relations(
+    text: str, sentences: list[tuple[int, int]], mentions: list[Mention], title_end: int
+) -> list[Finding]:
+    return (
+        beat_targets(text, sentences)
+        + used_datasets(text, sentences, mentions)
+        + measured_metrics(text, sentences, mentions)
+        + addressed_tasks(text, sentences, mentions, title_end)
+    )
+
+
+def doc_mentions(doc: Doc) -> list[Mention]:
+    """Lexicon matches plus candidates that do not overlap one, as (start, end, type, rule)."""
+    mentions: list[Mention] = [(s, e, t, f"lexicon:{i}") for s, e, t, i in (doc._.kg_lexicon_matches or [])]
+    taken = [(s, e) for s, e, _, _ in mentions]
+    for s, e, t, rule, _conf, _proposed in doc._.kg_candidates or []:
+        if not any(s < e2 and s2 < e for s2, e2 in taken):
+            mentions.append((s, e, t, rule))
+            taken.append((s, e))
+    return sorted(mentions)
+
+
+class RelationFinder:
+    def __init__(self, nlp: Language, name: str = "kg_relations") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        title_end = doc.text.find("\n\n")
+        doc._.kg_relations = find_relations(doc.text, sentences, doc_mentions(doc), title_end)
+        return doc
+
+
+@Language.factory(
+    "kg_relations",
+    requires=["token.is_sent_start", "doc._.kg_lexicon_matches", "doc._.kg_candidates"],
+    assigns=["doc._.kg_relations"],
+    default_config={},
+)
+def make_relation_finder(nlp: Language, name: str) -> RelationFinder:
+    return RelationFinder(nlp, name)
