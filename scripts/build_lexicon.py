@@ -55,6 +55,20 @@ def slug(text: str) -> str:
     return s or hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
+def _metric_heads() -> frozenset[str]:
+    cues = json.loads((REPO / "kg" / "nlp" / "data" / "cues.json").read_text(encoding="utf-8"))
+    return frozenset(cues["metric_heads"])
+
+
+def _is_metric_like(name: str) -> bool:
+    heads = _metric_heads()
+    words = re.findall(r"[\w@\-]+", name.lower())
+    if any(w in heads or w.split("-")[0] in heads or w.rstrip("s") in heads for w in words):
+        return True
+    core = re.sub(r"[^A-Za-z]", "", name)
+    return len(core) >= 3 and name.isupper() and len(words) == 1
+
+
 def reject_reason(name: str, etype: str, generic: frozenset[str], stop: frozenset[str]) -> str | None:
     """Why a gazetteer name is not a usable lexicon entry (None = keep it)."""
     words = name.split()
@@ -90,6 +104,16 @@ def reject_reason(name: str, etype: str, generic: frozenset[str], stop: frozense
         # Multi-word proper names are title-cased ("Visual Genome", "Stanford Cars"); "Experimental
         # results" is a phrase.
         return "not a proper name"
+    if etype in ("Dataset", "Benchmark", "Method") and re.fullmatch(r"[A-Z][a-z]+", name):
+        # One plain capitalised word ("Discovery", "Wisconsin") is mostly a sentence- or title-initial
+        # English word; the well-known ones of this shape ("Cora", "Reddit") are in the curated additions.
+        return "ambiguous common word"
+    if len(name) <= 2 and etype in ("Dataset", "Benchmark"):
+        return "too short to be unambiguous"
+    if etype == "Metric" and not _is_metric_like(name):
+        # Gazetteer metric columns include things that are no measure at all ("detector", "face",
+        # "Adversarial"); keep names with a measure head word, or acronyms (BLEU, FID, SSIM).
+        return "not a measure"
     if len(name) <= 2 and etype != "Metric":
         return "too short to be unambiguous"
     return None

@@ -160,6 +160,41 @@ def propose_candidates(
     return out
 
 
+_NAMING_ANYWHERE = re.compile(
+    r"\b(?:we\s+(?:call|name|dub|term)|(?:is|are|was)?\s*(?:named|dubbed|termed|coined|called))\s+(?:it\s+|this\s+|them\s+)?(?:as\s+)?"
+    r"((?:[A-Z0-9][\w\-+^]*|[a-z][\w\-]*(?:\s[a-z][\w\-]*){0,4}\s\([A-Z][\w\-]*\))(?:\s[A-Z0-9][\w\-+^]*){0,3})",
+)
+_OUR_PAREN = re.compile(r"\b[Oo]ur\s+(?:\w+\s+)?(?:method|approach|framework|model|algorithm|system|network|technique)\s+\(([A-Z][\w\-+^]*)\)")
+_APPOSITION_AFTER_COMMA = re.compile(
+    r"\b(?:propose|proposes|introduce|introduces|present|presents|develop|develops)\s+(?:a|an|the)\s+(?:\w+[\s-]){0,4}?"
+    r"(?:method|approach|framework|model|algorithm|system|network|technique|benchmark|dataset|loss|strategy|module|architecture|metric)s?,\s+"
+    r"([A-Z][\w\-+^]*(?:\s[A-Z0-9][\w\-+^]*){0,2})(?=[,.;]|\s(?:which|that|to|for|with))"
+)
+
+
+def naming_candidates(text: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
+    """"… named LargeGT", "we call Gradient Blending", "Our method (TESLA)", "a novel approach, LegoGCD,"."""
+    out: list[Candidate] = []
+    for s0, s1 in sentences:
+        sent = text[s0:s1]
+        own = re.search(r"\b(?:we|our|proposed|this (?:paper|work))\b", sent, re.I)
+        for m in _NAMING_ANYWHERE.finditer(sent):
+            if not own:
+                continue
+            name = m.group(1)
+            if "(" in name:  # "we call sparse low-rank adaptation (SoRA)": the abbreviation rule has it
+                continue
+            n0, n1 = _strip_trailing(text, s0 + m.start(1), s0 + m.end(1))
+            out.append((n0, n1, head_type(sent[: m.start()].strip()).value, "propose:named", 0.9, True))
+        for pattern, rule, conf in ((_OUR_PAREN, "propose:our", 0.85), (_APPOSITION_AFTER_COMMA, "propose:apposition", 0.85)):
+            for m in pattern.finditer(sent):
+                if not is_name_token(m.group(1).split()[0]) and pattern is _OUR_PAREN:
+                    continue
+                n0, n1 = _strip_trailing(text, s0 + m.start(1), s0 + m.end(1))
+                out.append((n0, n1, head_type(m.group()).value, rule, conf, True))
+    return out
+
+
 def appositive_candidates(text: str) -> list[Candidate]:
     """"X, a novel/new … framework" and "X is a novel …": X is introduced by this paper."""
     out: list[Candidate] = []
@@ -213,6 +248,7 @@ def find_candidates(
         if span:
             out.append((span[0], span[1], EntityType.METHOD.value, "title", 0.85, True))
     out += propose_candidates(text, sentences, abbreviations)
+    out += naming_candidates(text, sentences)
     out += appositive_candidates(text)
     out += artifact_candidates(text)
     return out

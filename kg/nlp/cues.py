@@ -27,6 +27,9 @@ class Cues:
     heads: dict[str, EntityType]
     generic_baselines: frozenset[str]
     generic_terms: frozenset[str]
+    generic_heads: frozenset[str]
+    metric_before: re.Pattern[str]
+    metric_after: re.Pattern[str]
     units: dict[str, str]
 
 
@@ -59,6 +62,9 @@ def load_cues() -> Cues:
         generic_terms=frozenset(
             line.strip().lower() for line in generic.splitlines() if line.strip() and not line.startswith("# ")
         ),
+        generic_heads=frozenset(w.lower() for w in data["generic_heads"]),
+        metric_before=re.compile(rf"(?:{_alt(data['metric_modifiers_before'])})\s+$", re.I),
+        metric_after=re.compile(rf"\s+(?:{_alt(data['metric_modifiers_after'])})\b", re.I),
         units=dict(data["result_units"]),
     )
 
@@ -87,3 +93,19 @@ def head_type(phrase: str, default: EntityType = EntityType.METHOD) -> EntityTyp
         if low.endswith(" " + head) or low == head:
             return cues.heads[head]
     return default
+
+
+def extend_metric_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a metric mention over the words that make it a different measure.
+
+    "testing accuracy", "GPU memory usage", "memory reduction", "training speedup" are what abstracts
+    report; matching only "accuracy" or "memory" loses that the number is a reduction or a test score.
+    """
+    cues = load_cues()
+    m = cues.metric_before.search(text, max(0, start - 40), start)
+    if m and m.end() == start:
+        start = m.start()
+    m = cues.metric_after.match(text, end)
+    if m:
+        end = m.end()
+    return start, end

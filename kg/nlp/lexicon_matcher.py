@@ -8,17 +8,32 @@ on "Sam". Matches are reduced to the longest non-overlapping spans ("ImageNet-1K
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from kg.lexicon import Lexicon, load_lexicon
+from kg.model import EntityType
 
 LexiconMatch = tuple[int, int, str, str]  # (start_char, end_char, EntityType value, lexicon entry id)
 
 if not Doc.has_extension("kg_lexicon_matches"):
     Doc.set_extension("kg_lexicon_matches", default=None)
+
+
+def _case_sensitive(term: str, proper: bool = True) -> bool:
+    """Match ``term`` only as written? True for capitalised single tokens ("MATH", "SAM") and for
+    multi-word Title Case names made of plain words ("Visual Genome"), whose lower-case reading is prose
+    ("experimental results"); lower-case terms and coined names ("ImageNet-1K") fold case."""
+    if term == term.lower():
+        return False
+    words = term.split()
+    if len(words) == 1 and "-" not in term:
+        return True
+    return proper and all(re.fullmatch(r"[A-Z][a-z]+|of|the|and|for|in|on|a|an|with|to", w) for w in words)
 
 
 class LexiconMatcher:
@@ -31,8 +46,8 @@ class LexiconMatcher:
         folded_terms: dict[str, list[str]] = {}
         for entry in self.lexicon.entries:
             for term in entry.names():
-                single = " " not in term and "-" not in term
-                bucket = exact_terms if single and term != term.lower() else folded_terms
+                proper = entry.type in (EntityType.DATASET, EntityType.BENCHMARK, EntityType.METHOD)
+                bucket = exact_terms if _case_sensitive(term, proper) else folded_terms
                 bucket.setdefault(entry.id, []).append(term)
         for matcher, terms in ((self.exact, exact_terms), (self.folded, folded_terms)):
             keys = list(terms)

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.model import EntityType, RelationType
-from kg.nlp.cues import is_name_token, load_cues
+from kg.nlp.cues import extend_metric_span, is_name_token, load_cues
 
 Finding = tuple[str, int, int, str, float]
 Mention = tuple[int, int, str, str]  # (start, end, EntityType value, rule/lexicon id)
@@ -53,12 +53,16 @@ def _clean_item(item: str) -> str:
     return item.strip()
 
 
-def _is_named_method(item: str, generic: frozenset[str]) -> bool:
+def _is_named_method(item: str, generic: frozenset[str], heads: frozenset[str] = frozenset()) -> bool:
     words = re.findall(r"[\w\-+.^]+", item)
-    if not words or len(words) > 6 or _NUM_ONLY.match(item):
+    if not words or len(words) > 5 or _NUM_ONLY.match(item):
         return False
     if all(w.lower() in generic for w in words):
         return False
+    if len(words) > 1 and words[-1].lower() in heads:
+        return False  # "state-of-the-art 4D LiDAR generation methods": a class of methods, not a name
+    if sum(1 for w in words if w[:1].islower() and w.lower() not in generic and not is_name_token(w)) > 1:
+        return False  # a clause ("CBNetV2 introduces a more efficient"), not a name
     if any(is_name_token(w) for w in words):
         return True
     # Title-case multiword names ("Sharpness-Aware Minimization", "Capsule Network", "Full FT").
@@ -88,7 +92,7 @@ def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
         for part in re.finditer(r"[^,]+", masked):
             for piece in _SPLIT.split(part.group()):
                 item = _clean_item(piece)
-                if not item or not _is_named_method(item, cues.generic_baselines | cues.generic_terms):
+                if not item or not _is_named_method(item, cues.generic_baselines | cues.generic_terms, cues.generic_heads):
                     continue
                 i0 = text.find(item, start + part.start())
                 if i0 < 0 or i0 >= end:
@@ -142,6 +146,40 @@ _TASK_PATTERNS = (
 )
 
 
+_TITLE_FOR = re.compile(
+    r"\b(?:for|towards|toward)\s+((?:[A-Za-z0-9][\w\-]*\s?){1,6}?)(?=\s+(?:with|via|using|through|by|in|on|from|under|at|and|based)\b|[:,?]|$)",
+    re.I,
+)
+_TITLE_LEAD = re.compile(r"^((?:[A-Za-z0-9][\w\-]*\s){1,5}?[A-Za-z0-9][\w\-]*)\s+(?:with|via|using|through|by)\s", re.I)
+_TASK_HEADS = re.compile(
+    r"(?:ion|ing|ment|sis|ysis|detection|retrieval|recognition|segmentation|classification|generation|"
+    r"estimation|prediction|translation|learning|training|inference|compression|pruning|quantization|"
+    r"distillation|reconstruction|synthesis|forecasting|tracking|captioning|answering|understanding|"
+    r"editing|alignment|discovery|planning|control|search|optimization|adaptation|unlearning|attacks?)$",
+    re.I,
+)
+
+
+def title_tasks(title: str) -> list[tuple[int, int]]:
+    """Task phrases a title names: "… for <task>", "<task> with/via <method>" (the phrase must end in a
+    task-like head noun, so "for Free" or "for Every Network" do not count)."""
+    out: list[tuple[int, int]] = []
+    candidates = [(m.start(1), m.end(1)) for m in _TITLE_FOR.finditer(title)]
+    lead = _TITLE_LEAD.match(title.split(": ", 1)[-1])
+    if lead:
+        offset = len(title) - len(title.split(": ", 1)[-1])
+        candidates.append((offset + lead.start(1), offset + lead.end(1)))
+    for a, b in candidates:
+        phrase = title[a:b].strip()
+        b = a + len(phrase)
+        words = phrase.split()
+        if not words or not _TASK_HEADS.search(words[-1]) or is_name_token(words[0]) and len(words) == 1:
+            continue
+        # Drop leading adjectives of quality ("Efficient", "Fast", "Robust" stay: they are part of names)
+        out.append((a, b))
+    return out
+
+
 def addressed_tasks(
     text: str, sentences: list[tuple[int, int]], mentions: list[Mention], title_end: int, limit: int = 3
 ) -> list[Finding]:
@@ -163,11 +201,23 @@ def addressed_tasks(
         in_title = title_end > 0 and start < title_end
         score = 3.0 if in_title else (1.5 if _has(cues.task, text[s0:s1]) else 1.0)
         add(start, end, score, "lexicon")
+    if title_end > 0:
+        for a, b in title_tasks(text[:title_end]):
+            add(a, b, 3.5, "title")
     for pattern in _TASK_PATTERNS:
         for m in pattern.finditer(text):
             phrase = m.group(1).strip()
             if 1 <= len(phrase.split()) <= 6 and phrase.lower() not in cues.generic_terms:
                 add(m.start(1), m.start(1) + len(phrase), 2.0, "pattern")
+    # A phrase inside a longer chosen phrase ("object detection" in "multi-view object detection") is the
+    # same task named less precisely: fold its score into the longer one.
+    for key in list(scored):
+        s0, e0, _ = first_span[key]
+        for other in list(scored):
+            s1, e1, _ = first_span[other]
+            if other != key and s1 <= s0 and e0 <= e1 and (e1 - s1) > (e0 - s0):
+                scored[other] += scored.pop(key)
+                break
     ranked = sorted(scored.items(), key=lambda kv: (-kv[1], first_span[kv[0]][0]))
     out: list[Finding] = []
     for key, score in ranked[:limit]:
@@ -190,7 +240,10 @@ def find_relations(
 
 def doc_mentions(doc: Doc) -> list[Mention]:
     """Lexicon matches plus candidates that do not overlap one, as (start, end, type, rule)."""
-    mentions: list[Mention] = [(s, e, t, f"lexicon:{i}") for s, e, t, i in (doc._.kg_lexicon_matches or [])]
+    mentions: list[Mention] = [
+        (*(extend_metric_span(doc.text, s, e) if t == EntityType.METRIC.value else (s, e)), t, f"lexicon:{i}")
+        for s, e, t, i in (doc._.kg_lexicon_matches or [])
+    ]
     taken = [(s, e) for s, e, _, _ in mentions]
     for s, e, t, rule, _conf, _proposed in doc._.kg_candidates or []:
         if not any(s < e2 and s2 < e for s2, e2 in taken):

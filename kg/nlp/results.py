@@ -94,8 +94,8 @@ def find_results(text: str, sentences: list[tuple[int, int]], mentions: list[Men
                 continue  # part of a name ("ResNet-50", "Llama 2 7B" handled by lexicon spans)
             metric = _metric_for(text, mentions, v0, v1, s0, s1)
             if unit is None:
-                if metric is None or "." not in raw and value > 100:
-                    continue  # a bare number without a metric next to it is a count, not a result
+                if metric is None or "." not in raw:
+                    continue  # a bare integer, or a number with no metric next to it, is a count
                 rule, conf = "kg_results:metric-number", 0.65
             else:
                 rule, conf = f"kg_results:unit:{unit.strip()}", 0.8 if metric else 0.7
