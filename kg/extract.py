@@ -200,12 +200,20 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
 
     # 5. results
     results: list[Result] = []
+
+    def slot(span: tuple[int, int] | None, allowed: frozenset[EntityType]) -> str | None:
+        # A slot only points at an entity of the right kind (kg:method → a Method, …), as the shapes demand.
+        if span is None:
+            return None
+        k = key_for(tuple(span))  # type: ignore[arg-type]
+        return k if by_key[k].type in allowed else None
+
     for v0, v1, value, unit, method, dataset, metric, rule, conf in doc._.kg_results or []:
         results.append(Result(
             value=value, value_text=text[v0:v1], unit=unit, evidence=evidence(v0, v1, rule, conf),
-            method=key_for(tuple(method)) if method else None,
-            dataset=key_for(tuple(dataset)) if dataset else None,
-            metric=key_for(tuple(metric)) if metric else None,
+            method=slot(method, RELATION_RANGE[RelationType.BEATS]),
+            dataset=slot(dataset, RELATION_RANGE[RelationType.USES]),
+            metric=slot(metric, RELATION_RANGE[RelationType.MEASURES]),
         ))
     relations = sorted(best.values(), key=lambda r: (r.type.value, int(r.target[1:])))
     return Extraction(paper=paper, entities=tuple(entities), relations=tuple(relations),

@@ -1,0 +1,204 @@
+"""``KnowledgeGraph``: the resolved graph over a ``networkx.MultiDiGraph``.
+
+* node id = the node's IRI (a string), so every export and the SPARQL store name things identically;
+* edge key = the relation type (``"uses"``, ``"reports"``, ``"method"``…);
+* attributes are scalars only (str, int, float, bool) — GraphML and CSV cannot hold lists or None —
+  and their names are the constants below, the one place they are defined.
+
+The graph is built from extraction records and then only read: exporters and analytics never change it
+(``nx`` returns a read-only view).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+
+from kg.link import Linking, link
+from kg.model import EntityType, Evidence, Extraction
+from kg.vocab import KG, claim_iri, entity_iri, paper_iri, result_iri
+
+# ---- attribute names (nodes) ----
+TYPE = "type"  # "Paper", "Result" or an EntityType value
+LABEL = "label"  # title for papers, canonical name for entities, value text for results
+ALIASES = "aliases"  # " | "-joined alternative labels
+IDENTIFIER = "identifier"
+ABSTRACT = "abstract"
+DATE = "date"
+YEAR = "year"  # int, 0 when unknown (GraphML has no None)
+AUTHOR_COUNT = "author_count"
+AFFILIATION = "affiliation"
+UPVOTES = "upvotes"
+URL = "url"
+LEXICON_ID = "lexicon_id"
+N_PAPERS = "n_papers"
+EXTRACTOR = "extractor"
+VALUE = "value"
+UNIT = "unit"
+# ---- attribute names (edges; evidence also on Result nodes) ----
+RELATION = "relation"
+CONFIDENCE = "confidence"
+SENTENCE = "sentence"
+START = "start"
+END = "end"
+SECTION = "section"
+RULE = "rule"
+
+ALIAS_SEPARATOR = " | "
+PAPER_RELATIONS = ("proposes", "uses", "beats", "measures", "addresses")
+RESULT_SLOTS = ("method", "dataset", "metric")
+
+
+def _evidence_attrs(ev: Evidence) -> dict[str, Any]:
+    return {SENTENCE: ev.sentence, START: ev.start, END: ev.end, SECTION: ev.section.value, RULE: ev.rule,
+            CONFIDENCE: round(ev.confidence, 4)}
+
+
+def _year(date: str | None) -> int:
+    return int(date[:4]) if date and date[:4].isdigit() else 0
+
+
+class KnowledgeGraph:
+    """The knowledge graph of a set of papers (see module docstring)."""
+
+    def __init__(self, graph: nx.MultiDiGraph, linking: Linking | None = None) -> None:
+        self._g = graph
+        self.linking = linking
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_extractions(cls, extractions: Iterable[Extraction]) -> KnowledgeGraph:
+        """Resolve entities across the records and build the graph (deterministic for the same records)."""
+        records = sorted(extractions, key=lambda r: r.paper.id)
+        linking = link(records)
+        g = nx.MultiDiGraph()
+        iri_of: dict[str, str] = {}
+        for key, ent in sorted(linking.entities.items()):
+            iri = str(entity_iri(ent.type, key.split("/", 1)[-1]))
+            iri_of[key] = iri
+            g.add_node(iri, **{TYPE: ent.type.value, LABEL: ent.label, ALIASES: ALIAS_SEPARATOR.join(ent.alt_labels),
+                               LEXICON_ID: ent.lexicon_id or "", N_PAPERS: len(ent.papers)})
+        for variant, base in linking.related:
+            g.add_edge(iri_of[variant], iri_of[base], key="related", **{RELATION: "related"})
+        for ex in records:
+            p = ex.paper
+            piri = str(paper_iri(p.id))
+            g.add_node(piri, **{
+                TYPE: "Paper", LABEL: p.title, IDENTIFIER: p.id, ABSTRACT: p.abstract, DATE: p.date or "",
+                YEAR: _year(p.date), AUTHOR_COUNT: p.n_authors or 0, AFFILIATION: p.affiliation or "",
+                UPVOTES: p.upvotes or 0, URL: p.url or "", EXTRACTOR: ex.extractor,
+            })
+            for rel in ex.relations:
+                target = iri_of[linking.members[(p.id, rel.target)]]
+                g.add_edge(piri, target, key=rel.type.value, **{RELATION: rel.type.value, **_evidence_attrs(rel.evidence)})
+            for i, res in enumerate(ex.results):
+                riri = str(result_iri(p.id, i))
+                g.add_node(riri, **{TYPE: "Result", LABEL: res.value_text, VALUE: res.value, UNIT: res.unit or "",
+                                    **_evidence_attrs(res.evidence)})
+                g.add_edge(piri, riri, key="reports", **{RELATION: "reports"})
+                for slot in RESULT_SLOTS:
+                    local = getattr(res, slot)
+                    if local is not None:
+                        g.add_edge(riri, iri_of[linking.members[(p.id, local)]], key=slot, **{RELATION: slot})
+        return cls(g, linking)
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def nx(self) -> nx.MultiDiGraph:
+        """A read-only view of the underlying networkx graph."""
+        return nx.graphviews.subgraph_view(self._g)  # type: ignore[no-any-return]
+
+    def nodes_of_type(self, *types: str) -> list[str]:
+        return [n for n, t in self._g.nodes(data=TYPE) if t in types]
+
+    def summary(self) -> dict[str, int]:
+        """Counts: papers, entities by type, results, edges by relation."""
+        node_types = Counter(t for _, t in self._g.nodes(data=TYPE))
+        edge_types = Counter(k for _, _, k in self._g.edges(keys=True))
+        out = {"papers": node_types.get("Paper", 0)}
+        for et in EntityType:
+            out[f"entities: {et.value}"] = node_types.get(et.value, 0)
+        out["results"] = node_types.get("Result", 0)
+        for rel in (*PAPER_RELATIONS, "related"):
+            out[f"edges: {rel}"] = edge_types.get(rel, 0)
+        return out
+
+    def __len__(self) -> int:
+        return self._g.number_of_nodes()
+
+    # ------------------------------------------------------------------ RDF
+    def to_rdf(self) -> Graph:
+        """The graph in the ``kg:`` vocabulary (see README "Vocabulary"); a new rdflib Graph each call."""
+        rdf = Graph()
+        for prefix, ns in (("kg", KG._NS), ("dcterms", DCTERMS), ("skos", SKOS), ("prov", PROV), ("owl", OWL)):
+            rdf.bind(prefix, ns)
+        rdf.bind("kgid", "https://w3id.org/paperkg/id/")
+        g = self._g
+        for node, a in g.nodes(data=True):
+            s = URIRef(node)
+            t = a[TYPE]
+            if t == "Paper":
+                rdf.add((s, RDF.type, KG.Paper))
+                rdf.add((s, DCTERMS.title, Literal(a[LABEL])))
+                rdf.add((s, DCTERMS.abstract, Literal(a[ABSTRACT])))
+                rdf.add((s, DCTERMS.identifier, Literal(a[IDENTIFIER])))
+                if a[DATE]:
+                    dtype = XSD.gMonthDay if a[DATE].startswith("--") else XSD.date if len(a[DATE]) == 10 else XSD.gYearMonth
+                    rdf.add((s, DCTERMS.date, Literal(a[DATE], datatype=dtype)))
+                if a[AUTHOR_COUNT]:
+                    rdf.add((s, KG.authorCount, Literal(a[AUTHOR_COUNT])))
+                if a[AFFILIATION]:
+                    rdf.add((s, KG.affiliation, Literal(a[AFFILIATION])))
+                if a[UPVOTES]:
+                    rdf.add((s, KG.upvotes, Literal(a[UPVOTES])))
+                if a[URL]:
+                    rdf.add((s, RDFS.seeAlso, URIRef(a[URL])))
+                if a[EXTRACTOR]:
+                    rdf.add((s, KG.extractor, Literal(a[EXTRACTOR])))
+            elif t == "Result":
+                rdf.add((s, RDF.type, KG.Result))
+                rdf.add((s, KG.value, Literal(repr(float(a[VALUE])), datatype=XSD.decimal)))
+                rdf.add((s, KG.valueText, Literal(a[LABEL])))
+                if a[UNIT]:
+                    rdf.add((s, KG.unit, Literal(a[UNIT])))
+                _add_evidence(rdf, s, a)
+            else:
+                rdf.add((s, RDF.type, KG[t]))
+                if t == EntityType.BENCHMARK.value:
+                    rdf.add((s, RDF.type, KG.Dataset))  # materialised so `?d a kg:Dataset` finds benchmarks
+                rdf.add((s, RDFS.label, Literal(a[LABEL])))
+                for alias in filter(None, a[ALIASES].split(ALIAS_SEPARATOR)):
+                    rdf.add((s, SKOS.altLabel, Literal(alias)))
+                if a[LEXICON_ID]:
+                    rdf.add((s, KG.lexiconId, Literal(a[LEXICON_ID])))
+        for u, v, k, a in g.edges(keys=True, data=True):
+            su, sv = URIRef(u), URIRef(v)
+            if k == "related":
+                rdf.add((su, SKOS.related, sv))
+            elif k in PAPER_RELATIONS:
+                pred = KG[k]
+                rdf.add((su, pred, sv))
+                claim = claim_iri(g.nodes[u][IDENTIFIER], k, sv)
+                rdf.add((su, KG.evidence, claim))
+                rdf.add((claim, RDF.type, KG.Claim))
+                rdf.add((claim, RDF.subject, su))
+                rdf.add((claim, RDF.predicate, pred))
+                rdf.add((claim, RDF.object, sv))
+                _add_evidence(rdf, claim, a)
+            else:  # reports / method / dataset / metric
+                rdf.add((su, KG[k], sv))
+        return rdf
+
+
+def _add_evidence(rdf: Graph, s: URIRef, a: dict[str, Any]) -> None:
+    rdf.add((s, KG.sentence, Literal(a[SENTENCE])))
+    rdf.add((s, KG.startOffset, Literal(int(a[START]))))
+    rdf.add((s, KG.endOffset, Literal(int(a[END]))))
+    rdf.add((s, KG.section, Literal(a[SECTION])))
+    rdf.add((s, KG.rule, Literal(a[RULE])))
+    rdf.add((s, KG.confidence, Literal(f"{float(a[CONFIDENCE]):.4f}", datatype=XSD.decimal)))
