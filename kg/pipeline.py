@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +88,20 @@ def read_extractions(path: Path) -> list[Extraction]:
                     f"{path}:{lineno}: not a valid extraction record ({exc}); delete the file or rebuild with --fresh"
                 ) from exc
     return out
+
+
+def load_graph(path: Path) -> KnowledgeGraph:
+    """The graph of a build: ``path`` is an output directory or an extractions (``kg extract``) file.
+
+    Rebuilding from the extraction records is deterministic and gives the same IRIs as the build did.
+    """
+    from kg.graph import KnowledgeGraph
+
+    path = Path(path)
+    source = path / EXTRACTIONS_FILE if path.is_dir() else path
+    if not source.exists():
+        raise GraphError(f"{source}: not found — pass an output directory of `kg build` or a `kg extract` file")
+    return KnowledgeGraph.from_extractions(read_extractions(source))
 
 
 def _cached_extractions(out: Path, extractor_id: str, fresh: bool) -> dict[str, Extraction]:
@@ -196,7 +209,3 @@ def _as_dict(stats: Any) -> dict[str, Any]:
         return asdict(stats)
     return {"result": str(stats)}
 
-
-def count_by(values: Iterable[str]) -> dict[str, int]:
-    """Sorted counts, for summary tables."""
-    return dict(sorted(Counter(values).items()))

@@ -79,15 +79,16 @@ def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
         s0, s1 = _sentence_of(sentences, pos)
         if not s1:
             continue
-        rest = text[pos:s1]
+        # Parenthesised numbers and citations are blanked out (same length, so offsets hold) before the
+        # clause end is searched: "LoRA (42.30%), Full FT (49.05%)" must not end at the decimal point.
+        masked_text = text[:s0] + _PAREN.sub(lambda mm: " " * len(mm.group()), text[s0:s1]) + text[s1:]
+        rest = masked_text[pos:s1]
         # "such as X, Y" inside a generic phrase names the baselines.
         such = re.match(r"[^.;]{0,60}?\b(?:such as|including|e\.g\.,?|like|namely|i\.e\.,?)\s+", rest)
         start = pos + (such.end() if such else 0)
-        m = _CLAUSE_END.search(text, start, s1)
+        m = _CLAUSE_END.search(masked_text, start, s1)
         end = m.start() if m else s1
-        clause = text[start:end]
-        # Drop parenthesised numbers/citations but keep offsets: work item by item on the original text.
-        masked = _PAREN.sub(lambda mm: " " * len(mm.group()), clause)
+        masked = masked_text[start:end]
         conf = 0.8 if cue != "against" and cue != "relative to" else 0.55
         for part in re.finditer(r"[^,]+", masked):
             for piece in _SPLIT.split(part.group()):
