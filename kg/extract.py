@@ -146,8 +146,17 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
     entities: list[Entity] = []
     key_of_group: dict[str, str] = {}
     for root, group_spans in sorted(members.items(), key=lambda kv: kv[1][0]):
-        names = sorted({text[s:e] for s, e in group_spans}, key=lambda n: (-len(n), n))
+        surface = {text[s:e] for s, e in group_spans}
         lex_ids = [spans[sp][3] for sp in group_spans if spans[sp][3]]
+        if lex_ids:
+            # "BLEU score" matched the lexicon alias of BLEU: the core name is in the text too, so it is
+            # one of the names this paper uses ("SGD-based" likewise carries "SGD").
+            core = lexicon.by_id[lex_ids[0]].name
+            for form in list(surface):
+                i = form.casefold().find(core.casefold())
+                if i >= 0 and form != core:
+                    surface.add(form[i : i + len(core)])
+        names = sorted(surface, key=lambda n: (-len(n), n))
         rel_types = [relation_types[sp] for sp in group_spans if sp in relation_types]
         etype = spans[group_spans[0]][0]
         if lex_ids:

@@ -154,7 +154,6 @@ def build(
     t0 = time.perf_counter()
     cached = _cached_extractions(out, EXTRACTOR_ID, fresh)
     todo = [p for p in papers if p.id not in cached]
-    summary.papers_cached = len(papers) - len(todo)
     new: list[Extraction] = []
     for i, record in enumerate(extract_papers(todo, n_process=processes), 1):
         new.append(record)
@@ -164,6 +163,7 @@ def build(
     records = {**cached, **{r.paper.id: r for r in new}}
     ordered = [records[k] for k in sorted(records)]
     summary.papers_total = len(ordered)
+    summary.papers_cached = len(ordered) - len(new)  # carried over from earlier builds into this graph
     write_jsonl(out / EXTRACTIONS_FILE, (r.to_dict() for r in ordered))
     summary.seconds["extract"] = time.perf_counter() - t0
 

@@ -118,8 +118,12 @@ def used_datasets(text: str, sentences: list[tuple[int, int]], mentions: list[Me
             continue
         s0, s1 = _sentence_of(sentences, start)
         sent = text[s0:s1]
-        background = _has(cues.background, sent) and not _has(_FIRST_PERSON, sent)
-        if background:
+        # Judge the clause the mention stands in ("Unlike methods trained on COCO, our detector …"):
+        # from the sentence start (or last ";") to the next comma after the mention.
+        c0 = max(s0, text.rfind(";", s0, start) + 1)
+        c1 = text.find(",", end, s1)
+        clause = text[c0 : c1 if c1 > 0 else s1]
+        if _has(cues.background, clause) and not _has(_FIRST_PERSON, clause):
             continue
         conf = 0.85 if _has(_FIRST_PERSON, sent) or _NUMBER.search(sent) else 0.6
         out.append((RelationType.USES.value, start, end, f"kg_relations:uses:{rule.split(':')[0]}", conf))

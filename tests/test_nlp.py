@@ -1,0 +1,234 @@
+"""The spaCy components, rule by rule: parametrised (text, expected) cases, negatives included."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from kg.model import EntityType, Paper, RelationType, Section
+from kg.nlp import PIPELINE, load_nlp, new_nlp
+from kg.nlp.abbreviation import find_abbreviations
+from kg.nlp.candidates import find_candidates, title_name
+from kg.nlp.sentences import split_sentences
+from kg.nlp.tokenizer import customize_tokenizer
+
+
+@pytest.fixture(scope="module")
+def tokenizer_nlp():
+    nlp = spacy.blank("en")
+    customize_tokenizer(nlp)
+    return nlp
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("ImageNet-1K", ["ImageNet-1K"]),
+        ("CIFAR-10/100.", ["CIFAR-10/100", "."]),
+        ("GPT-4o", ["GPT-4o"]),
+        ("Llama 2 7B", ["Llama", "2", "7B"]),
+        ("NTU RGB+D 120", ["NTU", "RGB+D", "120"]),
+        ("mAP@0.5", ["mAP@0.5"]),
+        ("top-1", ["top-1"]),
+        ("BLEU-4,", ["BLEU-4", ","]),
+        ("3D-ALiBi", ["3D-ALiBi"]),
+        ("(ResNet-18)", ["(", "ResNet-18", ")"]),
+        ("53.14%", ["53.14", "%"]),
+        ("2.3x", ["2.3", "x"]),
+        ("2.3×", ["2.3", "×"]),
+        ("5\\%", ["5\\", "%"]),
+        ("Global-Local", ["Global-Local"]),
+    ],
+)
+def test_tokenizer_keeps_ml_names_whole(tokenizer_nlp, text, tokens):
+    assert [t.text for t in tokenizer_nlp(text)] == tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        ("Contrastive Language-Image Pre-training (CLIP) works.", [("CLIP", "Contrastive Language-Image Pre-training")]),
+        ("Parameter-efficient fine-tuning (PEFT) methods", [("PEFT", "Parameter-efficient fine-tuning")]),
+        ("large language models (LLMs) grow", [("LLMs", "large language models")]),
+        ("in-distribution (ID) and out-of-distribution (OOD) samples",
+         [("ID", "in-distribution"), ("OOD", "out-of-distribution")]),
+        ("we propose Singular Values and Orthonormal Regularized Singular Vectors Adaptation, or SORSA, a method",
+         [("SORSA", "Singular Values and Orthonormal Regularized Singular Vectors Adaptation")]),
+        ("a Decoupled Global-Local Alignment (DeGLA) framework", [("DeGLA", "Decoupled Global-Local Alignment")]),
+        ("reducing Bjontegaard-Delta rate (BD-rate) by 16.54%", [("BD-rate", "Bjontegaard-Delta rate")]),
+        ("SORSA (Singular Orthonormal Regularized Singular Adaptation) is", [("SORSA", "Singular Orthonormal Regularized Singular Adaptation")]),
+        # negatives: prose, numbers and references in parentheses
+        ("models, e.g., CLIP (i.e., a contrastive model)", []),
+        ("it improves by (2.3%) as shown in (Fig. 1)", []),
+        ("the model (ours) is better", []),
+        ("a strong baseline (BERT) is used", []),
+    ],
+)
+def test_find_abbreviations(text, pairs):
+    found = [(text[s0:s1], text[l0:l1]) for (s0, s1), (l0, l1) in find_abbreviations(text)]
+    assert found == pairs
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        ("We use CLIP, e.g. ViT-B/16 (Radford et al. 2021). It works.", 2),
+        ("Accuracy is 3.5% on A. B. Smith data. Next one? Yes.", 3),
+        ("Title here\n\nFirst sentence. Second sentence.", 3),
+    ],
+)
+def test_sentences(text, n):
+    assert len(split_sentences(text)) == n
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("MagicPose4D: Crafting Articulated Models", "MagicPose4D"),
+        ("PD-Quant: Post-Training Quantization", "PD-Quant"),
+        ("Spike-driven Transformer V2: Meta Spiking Neural Network", "Spike-driven Transformer V2"),
+        ("Mask & Match: Learning to Recognize Handwritten Math", None),
+        ("Fool the Hydra: Adversarial Attacks", None),
+        ("Beyond Face Rotation: Global and Local Perception GAN", None),
+    ],
+)
+def test_title_name(title, name):
+    span = title_name(title)
+    assert (title[span[0]:span[1]] if span else None) == name
+
+
+def _proposed(text: str) -> set[str]:
+    title_end = text.find("\n\n")
+    cands = find_candidates(text, None, find_abbreviations(text), title_end if title_end > 0 else None)
+    return {text[s:e] for s, e, _t, _r, _c, proposed in cands if proposed}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Title\n\nTo address this, we propose MagicPose4D, a novel framework for control.", {"MagicPose4D"}),
+        ("Title\n\nWe introduce a Decoupled Global-Local Alignment (DeGLA) framework that improves it.",
+         {"Decoupled Global-Local Alignment", "DeGLA"}),
+        ("Title\n\nTo address these limitations, we present the framework GETA, which prunes.", {"GETA"}),
+        ("Title\n\nThe proposed GT framework, named LargeGT, overcomes bottlenecks.", {"LargeGT"}),
+        ("Title\n\nWe propose a novel learning approach, LegoGCD, which is integrated.", {"LegoGCD"}),
+        ("Title\n\nOur method (TESLA) achieves 27.9% testing accuracy.", {"TESLA"}),
+        ("Title\n\nWe address this with a technique we call Gradient Blending, which blends.", {"Gradient Blending"}),
+        ("Title\n\nAdditionally, we propose a Global-local Chamfer loss that aligns the distribution.",
+         {"Global-local Chamfer loss"}),
+        # negatives: unnamed contributions, other people's methods
+        ("Title\n\nWe propose a novel loss that improves robustness.", set()),
+        ("Title\n\nRecently, Wortsman et al. proposed a CL method, SupSup, which uses a fixed network.", set()),
+    ],
+)
+def test_propose_candidates(text, expected):
+    assert _proposed(text) == expected
+
+
+def _extract(nlp, title: str, abstract: str):
+    from kg.extract import extract_paper
+
+    return extract_paper(Paper(id="t:test", title=title, abstract=abstract), nlp)
+
+
+def _targets(ex, rtype: RelationType) -> set[str]:
+    """The shortest name of each target (the acronym or core name, "BLEU" for "BLEU score")."""
+    by_key = {e.key: e for e in ex.entities}
+    return {min(by_key[r.target].names, key=len) for r in ex.relations if r.type is rtype}
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("SORSA shows faster convergence than PiSSA and LoRA in our experiments.", {"PiSSA", "LoRA"}),
+        ("On MATH, our model achieves 10.36% accuracy, outperforming LoRA (5.50%), Full FT (7.22%), and PiSSA (7.44%).",
+         {"LoRA", "Full FT", "PiSSA"}),
+        ("Our approach surpasses state-of-the-art methods such as DETR and YOLOv8 on COCO.", {"DETR", "YOLOv8"}),
+        # negatives: generic baselines are not named baselines
+        ("Our method outperforms state-of-the-art methods on three benchmarks.", set()),
+        ("The results show that it outperforms existing baselines by a large margin.", set()),
+    ],
+)
+def test_beats(nlp, abstract, expected):
+    assert _targets(_extract(nlp, "A Paper", abstract), RelationType.BEATS) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("We evaluate on CIFAR-10 and ImageNet and report top-1 accuracy of 81.2%.", {"CIFAR-10", "ImageNet"}),
+        ("Experiments on the Wildtrack dataset show a 62% drop in detection performance.", {"Wildtrack"}),
+        # background mention: not used
+        ("Unlike previous methods that have been trained on COCO, our detector needs no labels.", set()),
+    ],
+)
+def test_uses(nlp, abstract, expected):
+    assert _targets(_extract(nlp, "A Paper", abstract), RelationType.USES) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        ("Our model reaches 53.14% accuracy on ImageNet.", {"accuracy"}),
+        ("It achieves a BLEU score of 30.1 on WMT14.", {"BLEU"}),
+        ("TESLA achieves a 6x memory reduction on ImageNet-1K.", {"memory reduction"}),
+        # "accurate" is not a metric
+        ("We propose an accurate and fast detector for drones.", set()),
+    ],
+)
+def test_measures(nlp, abstract, expected):
+    assert _targets(_extract(nlp, "A Paper", abstract), RelationType.MEASURES) == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "values"),
+    [
+        ("Llama 2 7B adapted using SORSA achieved 10.36% accuracy on MATH.", [(10.36, "%", "accuracy")]),
+        ("It speeds up training by up to 1.6x and saves 12.4% power.", [(1.6, "x", None), (12.4, "%", None)]),
+        ("It is 2.3× faster.", [(2.3, "x", None)]),
+        ("PSNR improves by 0.5 dB.", [(0.5, "dB", "PSNR")]),
+        # counts, sizes, years and bit-widths are not results
+        ("We train for 160 epochs in 2024 on 8 GPUs with 2-bit weights and 7B parameters.", []),
+    ],
+)
+def test_results(nlp, abstract, values):
+    ex = _extract(nlp, "A Paper", abstract)
+    by_key = {e.key: e for e in ex.entities}
+    got = [(r.value, r.unit, by_key[r.metric].name if r.metric else None) for r in ex.results]
+    assert got == values
+
+
+def test_evidence_offsets_point_into_sections(nlp):
+    title = "SORSA: Singular Values Adaptation"
+    abstract = "We propose SORSA. On GSM-8K, SORSA achieved 56.03% accuracy, surpassing LoRA (42.30%)."
+    ex = _extract(nlp, title, abstract)
+    checked = 0
+    for ent in ex.entities:
+        for m in ent.mentions:
+            text = title if m.evidence.section is Section.TITLE else abstract
+            assert text[m.evidence.start:m.evidence.end] == m.text
+            assert m.text in m.evidence.sentence or m.evidence.section is Section.TITLE
+            checked += 1
+    for r in ex.results:
+        assert abstract[r.evidence.start:r.evidence.end] == r.value_text
+    assert checked >= 3
+    assert all(0.0 <= r.evidence.confidence <= 1.0 for r in ex.relations)
+
+
+def test_pipeline_components_and_serialisation(tmp_path):
+    nlp = load_nlp()
+    assert tuple(nlp.pipe_names) == PIPELINE
+    nlp.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    text = "ResNet-18 (RN18) reaches 53.14% top-1 accuracy on ImageNet-1K."
+    a, b = nlp(text), loaded(text)
+    assert [t.text for t in a] == [t.text for t in b]
+    assert a._.kg_lexicon_matches == b._.kg_lexicon_matches
+    assert a._.kg_results == b._.kg_results
+
+
+def test_components_declare_requires_and_assigns():
+    nlp = new_nlp()
+    analysis = nlp.analyze_pipes()
+    assert not analysis["problems"] or all(not v for v in analysis["problems"].values())
+    assert EntityType.METRIC.value == "Metric"
