@@ -1,0 +1,216 @@
+"""Graph model, RDF vocabulary, every exporter's round trip, SHACL, schemas."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.compare import isomorphic, to_isomorphic
+
+from graph_fixtures import ent, lora_papers, record
+from kg.export import EXPORTERS, FILENAMES, export_all
+from kg.graph import KnowledgeGraph
+from kg.model import EntityType, RelationType
+from kg.validate import validate
+from kg.vocab import KG
+
+REPO = Path(__file__).parents[1]
+GOLDEN = Path(__file__).parent / "data" / "graph" / "golden.ttl"
+
+
+@pytest.fixture(scope="module")
+def kg() -> KnowledgeGraph:
+    return KnowledgeGraph.from_extractions(lora_papers())
+
+
+def test_golden_rdf_is_isomorphic(kg):
+    """The RDF of a fixed small input equals the checked-in golden Turtle (regenerate it deliberately with
+    `python -c "…"` only when the vocabulary changes on purpose)."""
+    expected = Graph().parse(GOLDEN, format="turtle")
+    got = kg.to_rdf()
+    if not isomorphic(got, expected):
+        missing = to_isomorphic(expected) - to_isomorphic(got)
+        extra = to_isomorphic(got) - to_isomorphic(expected)
+        pytest.fail(f"RDF changed: {len(missing)} triples missing, {len(extra)} extra, e.g. {list(extra)[:3]}")
+
+
+def test_vocabulary_contract(kg):
+    g = kg.to_rdf()
+    papers = set(g.subjects(RDF.type, KG.Paper))
+    assert len(papers) == 5
+    q = """SELECT ?title ?value ?unit ?m ?d ?x WHERE {
+        ?p kg:reports ?r ; dcterms:title ?title . ?r a kg:Result ; kg:value ?value ; kg:unit ?unit ;
+        kg:method/rdfs:label ?m ; kg:dataset/rdfs:label ?d ; kg:metric/rdfs:label ?x . }"""
+    rows = list(g.query(q, initNs={"kg": KG._NS, "dcterms": "http://purl.org/dc/terms/",
+                                  "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}))
+    assert [(str(r[0]), float(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5])) for r in rows] == [
+        ("LoRA-Drop", 88.1, "%", "LoRA-Drop", "GLUE", "accuracy")]
+    # evidence of every paper → entity edge is reachable through its claim
+    claims = list(g.subjects(RDF.type, KG.Claim))
+    assert len(claims) == sum(len(ex.relations) for ex in lora_papers())
+    for c in claims:
+        assert g.value(c, KG.sentence) is not None and g.value(c, KG.confidence) is not None
+    # a Benchmark is also typed Dataset so `?d a kg:Dataset` finds it
+    glue = next(g.subjects(URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("GLUE")))
+    assert (glue, RDF.type, KG.Dataset) in g and (glue, RDF.type, KG.Benchmark) in g
+    ttl = kg.to_rdf().serialize(format="turtle")
+    assert "@prefix kg: <https://w3id.org/paperkg/ontology#>" in ttl
+
+
+def test_iris_stable_across_builds_and_additions():
+    records = lora_papers()
+    one = set(KnowledgeGraph.from_extractions(records).nx.nodes)
+    two = set(KnowledgeGraph.from_extractions(list(reversed(records))).nx.nodes)
+    assert one == two
+    extra = record("t:z", "Another", [ent("e0", EntityType.DATASET, "MNIST")], [(RelationType.USES, "e0")])
+    grown = set(KnowledgeGraph.from_extractions([*records, extra]).nx.nodes)
+    assert one <= grown
+
+
+def test_summary_and_scalar_attributes(kg):
+    s = kg.summary()
+    assert s["papers"] == 5 and s["results"] == 1 and s["edges: related"] == 2
+    for _, attrs in kg.nx.nodes(data=True):
+        assert all(isinstance(v, (str, int, float, bool)) for v in attrs.values())
+    for *_, attrs in kg.nx.edges(keys=True, data=True):
+        assert all(isinstance(v, (str, int, float, bool)) for v in attrs.values())
+
+
+# ------------------------------------------------------------------ one round trip per exporter
+
+def _roundtrip_rdf(fmt: str):
+    def check(kg: KnowledgeGraph, path: Path) -> None:
+        assert isomorphic(Graph().parse(path, format=fmt), kg.to_rdf())
+    return check
+
+
+def _roundtrip_graphml(kg: KnowledgeGraph, path: Path) -> None:
+    import igraph
+
+    back = nx.read_graphml(path, force_multigraph=True)
+    assert (back.number_of_nodes(), back.number_of_edges()) == (kg.nx.number_of_nodes(), kg.nx.number_of_edges())
+    node = next(n for n, t in kg.nx.nodes(data="type") if t == "Paper")
+    assert back.nodes[node]["year"] == kg.nx.nodes[node]["year"] and isinstance(back.nodes[node]["year"], int)
+    ig = igraph.Graph.Read_GraphML(str(path))
+    assert (ig.vcount(), ig.ecount()) == (kg.nx.number_of_nodes(), kg.nx.number_of_edges())
+    assert "label" in ig.vs.attributes() and "relation" in ig.es.attributes()
+
+
+def _roundtrip_html(kg: KnowledgeGraph, path: Path) -> None:
+    page = path.read_text(encoding="utf-8")
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page), "page loads a remote resource"
+    assert "new vis.Network" in page
+    for _, label in kg.nx.nodes(data="label"):
+        if len(label) < 40:
+            assert label.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") in page
+
+
+def _roundtrip_csv(kind: str):
+    def check(kg: KnowledgeGraph, path: Path) -> None:
+        with path.open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        if kind == "nodes":
+            assert {r["id"] for r in rows} == set(kg.nx.nodes)
+        else:
+            assert len(rows) == kg.nx.number_of_edges()
+            assert {(r["source"], r["target"], r["key"]) for r in rows} == set(kg.nx.edges(keys=True))
+    return check
+
+
+ROUND_TRIPS = {
+    "turtle": _roundtrip_rdf("turtle"),
+    "ntriples": _roundtrip_rdf("nt"),
+    "jsonld": _roundtrip_rdf("json-ld"),
+    "graphml": _roundtrip_graphml,
+    "html": _roundtrip_html,
+    "csv-nodes": _roundtrip_csv("nodes"),
+    "csv-edges": _roundtrip_csv("edges"),
+}
+
+
+def test_every_exporter_has_a_round_trip_test():
+    assert set(EXPORTERS) == set(ROUND_TRIPS), "a format was registered without a round-trip test"
+
+
+@pytest.mark.parametrize("fmt", sorted(EXPORTERS))
+def test_exporter_round_trip_and_no_mutation(kg, tmp_path, fmt):
+    before = (nx.to_dict_of_dicts(nx.MultiDiGraph(kg.nx)), dict(kg.nx.nodes(data=True)))
+    path = EXPORTERS[fmt](kg, tmp_path / FILENAMES[fmt])
+    assert path.exists() and path.stat().st_size > 0
+    ROUND_TRIPS[fmt](kg, path)
+    assert (nx.to_dict_of_dicts(nx.MultiDiGraph(kg.nx)), dict(kg.nx.nodes(data=True))) == before
+    assert not list(tmp_path.glob(".*.tmp")), "temporary file left behind"
+    assert not (Path.cwd() / "lib").exists() or (Path.cwd() / "lib").stat().st_mtime < path.stat().st_mtime - 60
+
+
+def test_html_escapes_untrusted_text(tmp_path):
+    evil = "<img src=x onerror=alert(1)>"
+    rec = record("t:x", evil + "</script><script>alert(2)</script>", [ent("e0", EntityType.METHOD, evil)],
+                 [(RelationType.PROPOSES, "e0")])
+    kg = KnowledgeGraph.from_extractions([rec])
+    page = EXPORTERS["html"](kg, tmp_path / "g.html").read_text(encoding="utf-8")
+    assert "<img" not in page
+    assert "onerror=alert(1)>" not in page
+    assert "<script>alert(2)" not in page and "</script><script>alert" not in page
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
+
+
+def test_html_reduces_large_graphs_and_says_so(kg, tmp_path):
+    from kg.export.html import write_html
+
+    page = write_html(kg, tmp_path / "small.html", max_entities=3, max_papers=2).read_text(encoding="utf-8")
+    assert "Reduced view: the 3 entities of highest degree" in page
+
+
+def test_export_all_writes_the_build_files(kg, tmp_path):
+    files = export_all(kg, tmp_path)
+    assert {p.name for p in files.values()} == {"graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml",
+                                                 "graph.html", "nodes.csv", "edges.csv"}
+
+
+# ------------------------------------------------------------------ SHACL and schemas
+
+def test_built_graph_conforms(kg):
+    report = validate(kg.to_rdf())
+    assert report.conforms, report.text
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    ["drop_title", "bad_confidence", "uses_a_method"],
+)
+def test_broken_graph_fails_validation(kg, breakage):
+    g = kg.to_rdf()
+    paper = next(g.subjects(RDF.type, KG.Paper))
+    if breakage == "drop_title":
+        g.remove((paper, URIRef("http://purl.org/dc/terms/title"), None))
+    elif breakage == "bad_confidence":
+        claim = next(g.subjects(RDF.type, KG.Claim))
+        g.set((claim, KG.confidence, Literal("1.5", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal"))))
+    else:
+        method = next(g.subjects(RDF.type, KG.Method))
+        g.add((paper, KG.uses, method))
+    report = validate(g)
+    assert not report.conforms and report.n_violations >= 1
+
+
+def test_schema_copies_are_identical():
+    for name in ("ontology.ttl", "shapes.ttl", "context.jsonld"):
+        assert (REPO / "schemas" / name).read_bytes() == (REPO / "kg" / "schemas" / name).read_bytes(), name
+    for rq in (REPO / "kg" / "queries").glob("*.rq"):
+        assert (REPO / "queries" / rq.name).read_bytes() == rq.read_bytes(), rq.name
+
+
+def test_every_enum_member_is_in_ontology_and_shapes():
+    onto = (REPO / "kg" / "schemas" / "ontology.ttl").read_text(encoding="utf-8")
+    shapes = (REPO / "kg" / "schemas" / "shapes.ttl").read_text(encoding="utf-8")
+    for member in (*EntityType, *RelationType):
+        assert re.search(rf"^kg:{member.value} a owl:", onto, re.M), member
+        assert f"kg:{member.value}" in shapes, member
+        assert getattr(KG, member.value)  # DefinedNamespace knows it
+    with pytest.raises(AttributeError):
+        _ = KG.notATerm
