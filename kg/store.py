@@ -89,8 +89,19 @@ class QueryResult:
         if fmt not in RESULT_FORMATS:
             raise QueryError(f"unknown result format {fmt!r}; choose from {', '.join(RESULT_FORMATS)}")
         if self.kind == "ask":
-            return ox.QueryBoolean(bool(self.boolean)).serialize(format=RESULT_FORMATS[fmt]) or b""
+            return _boolean_bytes(bool(self.boolean), fmt)
         return _solutions_bytes(self.variables, self.rows, fmt)
+
+
+def _boolean_bytes(value: bool, fmt: str) -> bytes:
+    """An ASK answer in the SPARQL results formats (CSV/TSV carry the bare boolean)."""
+    word = "true" if value else "false"
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
+    if fmt == "xml":
+        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+                f"<boolean>{word}</boolean></sparql>\n").encode("utf-8")
+    return f"{word}\n".encode("utf-8")
 
 
 def _solutions_bytes(variables: list[str], rows: list[list[Any]], fmt: str) -> bytes:

@@ -1,0 +1,107 @@
+"""Extraction records (schema, CLI) and the evaluator (matching rules, dev-set floors, CLI)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.eval import FIELDS, evaluate, norm, read_gold
+from kg.extract import extract_papers
+from kg.model import Entity, EntityType, Evidence, Extraction, Paper, Relation, RelationType, Result, Section
+from kg.sources import read_papers
+
+REPO = Path(__file__).parents[1]
+GOLD = Path(__file__).parent / "data" / "gold"
+SCHEMA = json.loads((REPO / "schemas" / "extraction.schema.json").read_text(encoding="utf-8"))
+
+#: Dev-set F1 the extractor must not fall below (measured 2026-11-25 with `kg eval` on tests/data/gold,
+#: a copy of ../shared/gold/dev.*; the issue's targets are higher — see the README's quality table).
+FLOORS = {"proposes": 0.66, "datasets": 0.70, "baselines": 0.10, "metrics": 0.55, "tasks": 0.40, "results": 0.68}
+
+
+@pytest.fixture(scope="module")
+def dev_extractions() -> list[Extraction]:
+    return list(extract_papers(list(read_papers(GOLD / "dev.papers.jsonl"))))
+
+
+def test_records_validate_against_the_json_schema(dev_extractions):
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    for ex in dev_extractions:
+        validator.validate(json.loads(json.dumps(ex.to_dict())))
+        assert Extraction.from_dict(ex.to_dict()) == ex  # lossless round trip
+
+
+def test_dev_set_f1_does_not_fall_below_the_floors(dev_extractions):
+    report = evaluate(dev_extractions, read_gold(GOLD / "dev.gold.jsonl"))
+    assert report.n_papers == 80 and not report.missing
+    scores = {f: round(report.scores[f].f1, 3) for f in FIELDS}
+    low = {f: (scores[f], floor) for f, floor in FLOORS.items() if scores[f] < floor}
+    assert not low, f"F1 fell below the floor: {low}"
+
+
+def _ex(names: list[tuple[str, ...]], rtype: RelationType, results: tuple[Result, ...] = ()) -> Extraction:
+    ev = Evidence("s", 0, 1, Section.ABSTRACT, "r", 0.5)
+    ents = tuple(Entity(f"e{i}", EntityType.METHOD if rtype is not RelationType.MEASURES else EntityType.METRIC, n)
+                 for i, n in enumerate(names))
+    rels = tuple(Relation(rtype, e.key, ev) for e in ents)
+    return Extraction(Paper("p", "T", "A"), ents, rels, results)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("CIFAR-10 dataset", "cifar 10"), ("GLUE benchmark", "GLUE"), ("Low-Rank  Adaptation", "low rank adaptation")],
+)
+def test_norm_matches_guideline(a, b):
+    assert norm(a) == norm(b)
+
+
+def test_entity_matching_any_alias_and_maybe_items():
+    pred = _ex([("Low-Rank Adaptation", "LoRA"), ("PiSSA",), ("Full FT",)], RelationType.BEATS)
+    gold = [{"id": "p", "proposes": [], "datasets": [], "metrics": [], "tasks": [], "results": [],
+             "baselines": [["LoRA"], ["DoRA"]], "maybe": [["Full FT", "baselines"]]}]
+    s = evaluate([pred], gold).scores["baselines"]
+    assert (s.tp, s.fp, s.fn) == (1, 1, 1)  # LoRA matched; PiSSA false; Full FT a maybe; DoRA missed
+
+
+def test_result_matching_on_value_and_metric():
+    ev = Evidence("s", 0, 1, Section.ABSTRACT, "r", 0.5)
+    acc = Entity("e0", EntityType.METRIC, ("accuracy",))
+    f1 = Entity("e1", EntityType.METRIC, ("F1",))
+    pred = Extraction(Paper("p", "T", "A"), (acc, f1), (), (
+        Result(53.14, "53.14%", ev, "%", metric="e0"),
+        Result(7.0, "7%", ev, "%", metric="e1"),
+        Result(2.3, "2.3x", ev, "x"),
+    ))
+    gold = [{"id": "p", **{f: [] for f in FIELDS}, "results": [
+        {"metric": "accuracy", "value": "53.14%"}, {"metric": "accuracy", "value": "7%"}, {"value": "2.3×"}]}]
+    s = evaluate([pred], gold).scores["results"]
+    assert (s.tp, s.fp, s.fn) == (2, 1, 1)
+
+
+def test_cli_extract_and_eval(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "ex.jsonl"
+    res = runner.invoke(app, ["extract", str(GOLD / "dev.papers.jsonl"), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 80 and json.loads(lines[0])["paper"]["id"] == "d000"
+    res = runner.invoke(app, ["eval", str(out), str(GOLD / "dev.gold.jsonl"), "--json"])
+    assert res.exit_code == 0, res.output
+    scores = json.loads(res.stdout)
+    assert scores["papers"] == 80 and set(scores["fields"]) == {*FIELDS, "overall"}
+    res = runner.invoke(app, ["eval", str(GOLD / "dev.papers.jsonl"), str(GOLD / "dev.gold.jsonl"), "--show-errors"])
+    assert res.exit_code == 0
+    assert "proposes" in res.stdout and " FN " in res.stdout
+
+
+def test_cli_eval_bad_gold_is_a_message(tmp_path):
+    bad = tmp_path / "gold.jsonl"
+    bad.write_text('{"id": "d000"}\n{oops\n', encoding="utf-8")
+    res = CliRunner().invoke(app, ["eval", str(GOLD / "dev.papers.jsonl"), str(bad)])
+    assert res.exit_code == 2
+    assert "gold.jsonl:2: invalid JSON" in res.output
