@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from kg import __version__
 from kg.lexicon import load_lexicon, normalise_name
+from kg.nlp.sentences import doc_text
 from kg.model import (
     RELATION_RANGE,
     Entity,
@@ -91,9 +92,9 @@ def _section(offset: int, title_len: int) -> tuple[Section, int]:
 
 def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction:
     """Read the ``kg_`` extension values of ``doc`` (made from ``paper``) into an :class:`Extraction`."""
-    text = doc.text
+    text = doc_text(doc)
     title_len = len(paper.title)
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    sentences = doc._.kg_sentences or [(0, len(text))]
     lexicon = load_lexicon()
 
     def evidence(start: int, end: int, rule: str, conf: float) -> Evidence:

@@ -21,6 +21,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.nlp.sentences import doc_text
+
 Span = tuple[int, int]
 Pair = tuple[Span, Span]  # ((short_start, short_end), (long_start, long_end))
 
@@ -118,7 +120,8 @@ def find_long_form(short: str, candidate: str) -> int | None:
 
 def _window_start(text: str, end: int, n_words: int) -> int:
     """Offset where the ``n_words`` words before ``end`` begin (within the same sentence-ish clause)."""
-    words = list(_WORD.finditer(text, 0, end))
+    # Only the last few words matter: scan a bounded window, not the text from its start.
+    words = list(_WORD.finditer(text, max(0, end - 40 * n_words), end))
     if not words:
         return end
     first = words[max(0, len(words) - n_words)].start()
@@ -195,13 +198,13 @@ if not Doc.has_extension("kg_abbreviations"):
 
 
 class AbbreviationDetector:
-    """Thin component: ``doc._.kg_abbreviations = find_abbreviations(doc.text)``."""
+    """Thin component: ``doc._.kg_abbreviations = find_abbreviations(doc_text(doc))``."""
 
     def __init__(self, nlp: Language, name: str = "kg_abbreviations") -> None:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_abbreviations = find_abbreviations(doc.text)
+        doc._.kg_abbreviations = find_abbreviations(doc_text(doc))
         return doc
 
 

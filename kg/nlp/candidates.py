@@ -22,6 +22,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.nlp.sentences import doc_text
+
 from kg.model import EntityType
 from kg.nlp.cues import head_type, is_name_token, load_cues
 from kg.nlp.sentences import split_sentences
@@ -259,17 +261,18 @@ class CandidateDetector:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences = [(s.start_char, s.end_char) for s in doc.sents]
-        title_end = doc.text.find("\n\n")
+        text = doc_text(doc)
+        sentences = doc._.kg_sentences or [(0, len(text))]
+        title_end = text.find("\n\n")
         doc._.kg_candidates = find_candidates(
-            doc.text, sentences, doc._.kg_abbreviations or [], title_end if title_end > 0 else None
+            text, sentences, doc._.kg_abbreviations or [], title_end if title_end > 0 else None
         )
         return doc
 
 
 @Language.factory(
     "kg_candidates",
-    requires=["token.is_sent_start", "doc._.kg_abbreviations"],
+    requires=["doc._.kg_sentences", "doc._.kg_abbreviations"],
     assigns=["doc._.kg_candidates"],
     default_config={},
 )

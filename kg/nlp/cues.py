@@ -89,10 +89,15 @@ def head_type(phrase: str, default: EntityType = EntityType.METHOD) -> EntityTyp
     """The entity type implied by a phrase's head noun ("… benchmark" → Benchmark), else ``default``."""
     cues = load_cues()
     low = phrase.lower().strip()
-    for head in sorted(cues.heads, key=len, reverse=True):
+    for head in _heads_longest_first():
         if low.endswith(" " + head) or low == head:
             return cues.heads[head]
     return default
+
+
+@functools.lru_cache(maxsize=1)
+def _heads_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(load_cues().heads, key=len, reverse=True))
 
 
 def extend_metric_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -17,6 +18,7 @@ from spacy.util import filter_spans
 
 from kg.lexicon import Lexicon, load_lexicon
 from kg.model import EntityType
+from kg.nlp.tokenizer import customize_tokenizer
 
 LexiconMatch = tuple[int, int, str, str]  # (start_char, end_char, EntityType value, lexicon entry id)
 
@@ -49,10 +51,15 @@ class LexiconMatcher:
                 proper = entry.type in (EntityType.DATASET, EntityType.BENCHMARK, EntityType.METHOD)
                 bucket = exact_terms if _case_sensitive(term, proper) else folded_terms
                 bucket.setdefault(entry.id, []).append(term)
+        # Pattern docs come from a *separate* tokenizer with the same rules and vocab: tokenizing ~20k
+        # patterns through nlp.tokenizer filled its cache with them and made every later document
+        # tokenize five times slower (measured with benchmarks/extract_speed.py).
+        pattern_nlp = spacy.blank(nlp.lang, vocab=nlp.vocab)
+        customize_tokenizer(pattern_nlp)
         for matcher, terms in ((self.exact, exact_terms), (self.folded, folded_terms)):
             keys = list(terms)
             flat = [t for k in keys for t in terms[k]]
-            docs = iter(nlp.tokenizer.pipe(flat))
+            docs = iter(pattern_nlp.tokenizer.pipe(flat))
             for key in keys:
                 matcher.add(key, [next(docs) for _ in terms[key]])
 

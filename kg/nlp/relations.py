@@ -18,11 +18,14 @@ component adds the other four, from the lexicon matches, the candidates and cue 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from kg.nlp.sentences import doc_text
 
 from kg.model import EntityType, RelationType
 from kg.nlp.cues import extend_metric_span, is_name_token, load_cues
@@ -40,9 +43,10 @@ _NUM_ONLY = re.compile(r"^[\d.,%x×\s+-]+$")
 
 
 def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for s0, s1 in sentences:
-        if s0 <= pos < s1:
-            return s0, s1
+    """The sentence span containing ``pos`` (sentences are sorted and disjoint: binary search)."""
+    i = bisect.bisect_right(sentences, (pos, float("inf"))) - 1
+    if i >= 0 and sentences[i][0] <= pos < sentences[i][1]:
+        return sentences[i]
     return 0, 0
 
 
@@ -75,20 +79,23 @@ def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
     out: list[Finding] = []
     triggers = [(m.end(), m.group().lower()) for m in cues.beat.finditer(text)]
     triggers += [(m.end(), "than") for m in cues.comparative_than.finditer(text)]
+    masked_sentences: dict[tuple[int, int], str] = {}
     for pos, cue in triggers:
         s0, s1 = _sentence_of(sentences, pos)
         if not s1:
             continue
         # Parenthesised numbers and citations are blanked out (same length, so offsets hold) before the
         # clause end is searched: "LoRA (42.30%), Full FT (49.05%)" must not end at the decimal point.
-        masked_text = text[:s0] + _PAREN.sub(lambda mm: " " * len(mm.group()), text[s0:s1]) + text[s1:]
-        rest = masked_text[pos:s1]
+        if (s0, s1) not in masked_sentences:
+            masked_sentences[(s0, s1)] = _PAREN.sub(lambda mm: " " * len(mm.group()), text[s0:s1])
+        masked_sent = masked_sentences[(s0, s1)]
+        rest = masked_sent[pos - s0 :]
         # "such as X, Y" inside a generic phrase names the baselines.
         such = re.match(r"[^.;]{0,60}?\b(?:such as|including|e\.g\.,?|like|namely|i\.e\.,?)\s+", rest)
         start = pos + (such.end() if such else 0)
-        m = _CLAUSE_END.search(masked_text, start, s1)
-        end = m.start() if m else s1
-        masked = masked_text[start:end]
+        m = _CLAUSE_END.search(masked_sent, start - s0)
+        end = s0 + m.start() if m else s1
+        masked = masked_sent[start - s0 : end - s0]
         conf = 0.8 if cue != "against" and cue != "relative to" else 0.55
         for part in re.finditer(r"[^,]+", masked):
             for piece in _SPLIT.split(part.group()):
@@ -245,8 +252,9 @@ def find_relations(
 
 def doc_mentions(doc: Doc) -> list[Mention]:
     """Lexicon matches plus candidates that do not overlap one, as (start, end, type, rule)."""
+    text = doc_text(doc)
     mentions: list[Mention] = [
-        (*(extend_metric_span(doc.text, s, e) if t == EntityType.METRIC.value else (s, e)), t, f"lexicon:{i}")
+        (*(extend_metric_span(text, s, e) if t == EntityType.METRIC.value else (s, e)), t, f"lexicon:{i}")
         for s, e, t, i in (doc._.kg_lexicon_matches or [])
     ]
     taken = [(s, e) for s, e, _, _ in mentions]
@@ -262,15 +270,15 @@ class RelationFinder:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences = [(s.start_char, s.end_char) for s in doc.sents]
-        title_end = doc.text.find("\n\n")
-        doc._.kg_relations = find_relations(doc.text, sentences, doc_mentions(doc), title_end)
+        text = doc_text(doc)
+        sentences = doc._.kg_sentences or [(0, len(text))]
+        doc._.kg_relations = find_relations(text, sentences, doc_mentions(doc), text.find("\n\n"))
         return doc
 
 
 @Language.factory(
     "kg_relations",
-    requires=["token.is_sent_start", "doc._.kg_lexicon_matches", "doc._.kg_candidates"],
+    requires=["doc._.kg_sentences", "doc._.kg_lexicon_matches", "doc._.kg_candidates"],
     assigns=["doc._.kg_relations"],
     default_config={},
 )

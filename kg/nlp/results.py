@@ -17,6 +17,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.nlp.sentences import doc_text
+
 from kg.model import EntityType
 
 # (value_start, value_end, value, unit, method_span, dataset_span, metric_span, rule, confidence)
@@ -120,15 +122,16 @@ class ResultFinder:
     def __call__(self, doc: Doc) -> Doc:
         from kg.nlp.relations import doc_mentions
 
-        sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        text = doc_text(doc)
+        sentences = doc._.kg_sentences or [(0, len(text))]
         proposed = [(s, e) for s, e, _t, _r, _c, p in (doc._.kg_candidates or []) if p]
-        doc._.kg_results = find_results(doc.text, sentences, doc_mentions(doc), proposed)
+        doc._.kg_results = find_results(text, sentences, doc_mentions(doc), proposed)
         return doc
 
 
 @Language.factory(
     "kg_results",
-    requires=["token.is_sent_start", "doc._.kg_lexicon_matches", "doc._.kg_candidates"],
+    requires=["doc._.kg_sentences", "doc._.kg_lexicon_matches", "doc._.kg_candidates"],
     assigns=["doc._.kg_results"],
     default_config={},
 )

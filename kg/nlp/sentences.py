@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -40,17 +42,45 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+if not Doc.has_extension("kg_sentences"):
+    Doc.set_extension("kg_sentences", default=None)
+if not Doc.has_extension("kg_text"):
+    Doc.set_extension("kg_text", default=None)
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc.
+
+    Why: ``Doc.text`` re-joins every token on each access; read by every component it was over half of
+    the pipeline's time (profiled). The first component stores it; the text of a Doc never changes.
+    """
+    text = doc._.kg_text
+    if text is None:
+        text = doc.text
+        doc._.kg_text = text
+    return text
+
+
 class SentenceSplitter:
+    """Sets token sentence starts *and* ``doc._.kg_sentences`` (char spans), which the other components
+    read: iterating ``doc.sents`` builds a Python object per token and cost more than all our rules."""
+
     def __init__(self, nlp: Language, name: str = "kg_sentences") -> None:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        starts = {s for s, _ in split_sentences(doc.text)}
-        for token in doc:
-            token.is_sent_start = token.i == 0 or token.idx in starts
+        spans = split_sentences(doc_text(doc))
+        doc._.kg_sentences = spans
+        if len(doc):
+            idx = doc.to_array(IDX)
+            starts = numpy.isin(idx, numpy.fromiter((s for s, _ in spans), dtype=idx.dtype, count=len(spans)))
+            starts[0] = True
+            # uint64 is what Doc.from_array expects; -1 ("not a start") wraps as spaCy's own arrays do.
+            values = numpy.where(starts, 1, -1).astype("int64").astype("uint64").reshape(-1, 1)
+            doc.from_array([SENT_START], values)
         return doc
 
 
-@Language.factory("kg_sentences", assigns=["token.is_sent_start"], default_config={})
+@Language.factory("kg_sentences", assigns=["token.is_sent_start", "doc._.kg_sentences", "doc._.kg_text"], default_config={})
 def make_sentence_splitter(nlp: Language, name: str) -> SentenceSplitter:
     return SentenceSplitter(nlp, name)
