@@ -38,6 +38,9 @@ from kg.model import (
 log = logging.getLogger(__name__)
 
 SEPARATOR = "\n\n"  # between title and abstract in the Doc text
+#: Proposal rules explicit enough to override a gazetteer entry sharing the name.
+STRONG_PROPOSALS = frozenset({"title", "propose:abbreviation", "propose:named", "propose:coined", "propose:our",
+                              "propose:apposition"})
 
 
 def _data_hash() -> str:
@@ -199,12 +202,22 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
     proposed_keys: set[str] = set()
     for span, (rule, conf) in sorted(proposed.items()):
         k = key_for(span)
-        if by_key[k].lexicon_id is None:  # a paper does not "propose" a name the field already knows
-            add(RelationType.PROPOSES, span, rule, conf)
-            proposed_keys.add(k)
+        ent = by_key[k]
+        entry = lexicon.by_id.get(ent.lexicon_id) if ent.lexicon_id else None
+        if entry is not None and (entry.source == "curated" or rule.split(":", 1)[-1] not in STRONG_PROPOSALS):
+            continue  # a paper does not "propose" ImageNet or LoRA: the name is known to the field
+        if entry is not None:
+            # "we propose LIAR, a novel framework": an explicit proposal outweighs a gazetteer entry that
+            # happens to share the name (a PwC dataset called "LIAR"); the new thing takes the proposal's type.
+            ent = by_key[k] = Entity(ent.key, spans[span][0], ent.names, ent.mentions, None, ent.short_form,
+                                     ent.long_form, ent.confidence)
+            entities[int(k[1:])] = ent
+        add(RelationType.PROPOSES, span, rule, conf)
+        proposed_keys.add(k)
     for rel, s, e, rule, conf in doc._.kg_relations or []:
         rtype = RelationType(rel)
-        if key_for((s, e)) in proposed_keys and rtype is RelationType.BEATS:
+        if key_for((s, e)) in proposed_keys and rtype in (RelationType.BEATS, RelationType.USES) \
+                and by_key[key_for((s, e))].type not in RELATION_RANGE[RelationType.USES]:
             continue  # "X outperforms …" where X is the paper's own method
         add(rtype, (s, e), rule, conf)
 

@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         clean_aliases = []
         for a in aliases:
             a = " ".join(a.split())
-            if a and norm(a) != key and norm(a) not in by_norm and a not in clean_aliases:
+            # Case variants ("Pubmed" for "PubMed") are kept: capitalised names match case-sensitively.
+            if a and a != name and (norm(a) not in by_norm or norm(a) == key) and a not in clean_aliases:
                 if source == "curated" or reject_reason(a, etype, generic, stop) is None:
                     clean_aliases.append(a)
         entries[eid] = {"id": eid, "name": name, "type": etype, "aliases": clean_aliases, "sources": [source]}

@@ -50,10 +50,20 @@ def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return 0, 0
 
 
-def _clean_item(item: str) -> str:
+def _clean_item(item: str, heads: frozenset[str] = frozenset()) -> str:
     item = item.strip(" ,.;:\"'")
-    item = re.sub(r"^(?:the|a|an|both|strong|popular|recent|several|many|other|existing|prior)\s+", "", item, flags=re.I)
+    for _ in range(3):  # "all previous equivariant …", "the original MTT", "standard SGD"
+        item = re.sub(r"^(?:the|a|an|all|most|both|strong|popular|recent|several|many|other|existing|prior|previous|"
+                      r"original|standard|vanilla|conventional|classic|classical|baseline|current|state-of-the-art)\s+",
+                      "", item, flags=re.I)
     item = re.sub(r"\s+(?:and|or)$", "", item)
+    words = item.split()
+    # "Capsule Network proposals" → "Capsule Network": a generic head after a name names that name's family.
+    if len(words) > 1 and words[-1].lower() in heads:
+        rest = words[:-1]
+        if not all(w[:1].isupper() or is_name_token(w) or w[:1].isdigit() for w in rest):
+            return ""  # "4D LiDAR generation methods": a family described, not named
+        item = " ".join(rest)
     return item.strip()
 
 
@@ -73,12 +83,21 @@ def _is_named_method(item: str, generic: frozenset[str], heads: frozenset[str] =
     return len(words) >= 2 and all(w[:1].isupper() for w in words if w.lower() not in ("of", "for", "and", "with"))
 
 
+_GAIN_OVER = re.compile(
+    r"\b(?:improvement|improvements|gain|gains|speedup|speed-up|acceleration|advantage|margin|boost)s?\b"
+    r"(?:[^.;]|\.\d){0,60}?\bover\b", re.I)
+_COMPARE_OURS = re.compile(
+    r"\bcompar(?:e|es|ed|ing)\s+(?:our|the proposed|this|their)\b[^.;]{0,40}?\b(?:to|with|against)\b", re.I)
+
+
 def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
     """Named baselines in "outperforms X, Y and Z"-style clauses."""
     cues = load_cues()
     out: list[Finding] = []
     triggers = [(m.end(), m.group().lower()) for m in cues.beat.finditer(text)]
     triggers += [(m.end(), "than") for m in cues.comparative_than.finditer(text)]
+    triggers += [(m.end(), "over") for m in _GAIN_OVER.finditer(text)]
+    triggers += [(m.end(), "compare") for m in _COMPARE_OURS.finditer(text)]
     masked_sentences: dict[tuple[int, int], str] = {}
     for pos, cue in triggers:
         s0, s1 = _sentence_of(sentences, pos)
@@ -92,6 +111,8 @@ def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
         rest = masked_sent[pos - s0 :]
         # "such as X, Y" inside a generic phrase names the baselines.
         such = re.match(r"[^.;]{0,60}?\b(?:such as|including|e\.g\.,?|like|namely|i\.e\.,?)\s+", rest)
+        if such and any(is_name_token(w) for w in rest[: such.start(0) + such.group().lower().rfind(" ")].split()[:-1]):
+            such = None  # "outperforms ECMWF HRES in …, such as Africa": the names come before "such as"
         start = pos + (such.end() if such else 0)
         m = _CLAUSE_END.search(masked_sent, start - s0)
         end = s0 + m.start() if m else s1
@@ -99,7 +120,7 @@ def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
         conf = 0.8 if cue != "against" and cue != "relative to" else 0.55
         for part in re.finditer(r"[^,]+", masked):
             for piece in _SPLIT.split(part.group()):
-                item = _clean_item(piece)
+                item = _clean_item(piece, cues.generic_heads | {"proposals", "variants", "method", "model"})
                 if not item or not _is_named_method(item, cues.generic_baselines | cues.generic_terms, cues.generic_heads):
                     continue
                 i0 = text.find(item, start + part.start())
@@ -134,6 +155,39 @@ def used_datasets(text: str, sentences: list[tuple[int, int]], mentions: list[Me
             continue
         conf = 0.85 if _has(_FIRST_PERSON, sent) or _NUMBER.search(sent) else 0.6
         out.append((RelationType.USES.value, start, end, f"kg_relations:uses:{rule.split(':')[0]}", conf))
+    used = [(s, e, EntityType.DATASET.value, "") for _, s, e, _, _ in out]
+    for start, end in coordinated_datasets(text, used):
+        out.append((RelationType.USES.value, start, end, "kg_relations:uses:coordination", 0.6))
+    return out
+
+
+_ITEM = r"[A-Za-z0-9][\w\-+./]*(?:\s(?:[A-Z0-9][\w\-+./]*|v\d[\w.]*)){0,2}"
+_LIST = re.compile(rf"(?<![\w-])({_ITEM})((?:,\s*{_ITEM}){{0,8}}),?\s+(?:and|or|&)\s+({_ITEM})")
+_LIST_ITEM = re.compile(_ITEM)
+
+
+def coordinated_datasets(text: str, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """Unknown names listed together with a known dataset: "on Cora, Citeseer, and Pubmed",
+    "ogbn-products and snap-patents". A list is a list of like things, so when one member is a dataset
+    the coined-looking others are datasets too (plain words are not: "ImageNet and other data")."""
+    known = {(s, e) for s, e, t, _ in mentions if t in (EntityType.DATASET.value, EntityType.BENCHMARK.value)}
+    if not known:
+        return []
+    taken = [(s, e) for s, e, _, _ in mentions]
+    out: list[tuple[int, int]] = []
+    for m in _LIST.finditer(text):
+        items = [(m.start(1), m.end(1))]
+        items += [(m.start(2) + i.start(), m.start(2) + i.end()) for i in _LIST_ITEM.finditer(m.group(2))]
+        items.append((m.start(3), m.end(3)))
+        if not any(any(s <= a and b <= e or a <= s and e <= b for s, e in known) for a, b in items):
+            continue
+        for a, b in items:
+            name = text[a:b]
+            if any(s < b and a < e for s, e in taken):
+                continue
+            if is_name_token(name.split()[0]) or (name[:1].isupper() and len(name.split()) == 1 and a > 0
+                                                   and text[a - 2:a] not in (". ", "\n\n")):
+                out.append((a, b))
     return out
 
 
