@@ -96,3 +96,31 @@ def test_cli_build_missing_input_is_an_error(tmp_path):
     assert result.exit_code != 0
     assert "nope.txt" in result.output
     assert "Traceback" not in result.output
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path):
+    from kg.io import atomic_write
+
+    target = tmp_path / "graph.ttl"
+    target.write_text("old complete content")
+    with pytest.raises(RuntimeError):
+        with atomic_write(target) as fh:
+            fh.write("half of the new")
+            raise RuntimeError("disk full")
+    assert target.read_text() == "old complete content"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]  # no temporary file left behind
+
+
+def test_atomic_write_uses_umask_permissions(tmp_path):
+    import os
+    import stat
+
+    from kg.io import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        with atomic_write(tmp_path / "out.csv") as fh:
+            fh.write("a,b\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.csv").stat().st_mode) == 0o644
