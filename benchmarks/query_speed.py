@@ -38,7 +38,7 @@ PER_PAPER = ("https://w3id.org/paperkg/id/paper/", "https://w3id.org/paperkg/id/
 def replicate(triples: list[tuple], scale: int) -> list[tuple]:
     """``scale`` copies of every triple, with per-paper IRIs suffixed by the copy number."""
     def rename(term: object, k: int) -> object:
-        if k and isinstance(term, URIRef) and term.startswith(PER_PAPER):
+        if k and isinstance(term, URIRef) and str(term).startswith(PER_PAPER):  # rdflib overrides startswith
             return URIRef(f"{term}-r{k}")
         return term
 

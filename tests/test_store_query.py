@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -279,3 +280,20 @@ def test_cli_stats_report(sample_build, tmp_path):
                  "method_ranking.csv", "co_usage_communities.csv", "adoption_over_time.csv", "summary.csv"):
         assert (tmp_path / "rep" / name).stat().st_size > 100, name
     assert (tmp_path / "rep" / "dataset_popularity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _readme_queries() -> list[str]:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```sparql\n(.*?)```", readme, flags=re.S)
+
+
+def test_readme_documents_three_queries():
+    assert len(_readme_queries()) >= 3
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_readme_queries_run_on_the_sample_graph(store, index):
+    result = store.query(_readme_queries()[index])
+    assert result.kind == "select"
+    assert len(result.rows) >= 3  # each README example shows real rows on the sample graph
+    assert all(all(cell is not None for cell in row[:2]) for row in result.rows)

@@ -36,10 +36,13 @@ Mention = tuple[int, int, str, str]  # (start, end, EntityType value, rule/lexic
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)
 
-_CLAUSE_END = re.compile(r"[.;:]|\s(?:by|on|in|across|under|while|with|at|for|when|without|using|through|from|regarding|and\s+(?:achiev|reduc|improv|obtain|requir))\b|,\s(?:while|which|where|achiev|demonstrat|show|reduc|improv|and\s+(?:achiev|reduc|improv|is|are))")
+_CLAUSE_END = re.compile(r"\.(?!\d)|[;:]|\s(?:by|on|in|across|under|while|with|at|for|when|without|using|through|from|regarding|and\s+(?:achiev|reduc|improv|obtain|requir))\b|,\s(?:while|which|where|achiev|demonstrat|show|reduc|improv|and\s+(?:achiev|reduc|improv|is|are))")
 _PAREN = re.compile(r"\s*\([^()]*\)")
 _SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as|&)\s+")
 _NUM_ONLY = re.compile(r"^[\d.,%x×\s+-]+$")
+# A lower-case verb inside an item means the clause ran on into a new sentence part ("APQ achieves 2.3%").
+_VERB = re.compile(r"(?<![\w-])(?:achiev|obtain|yield|reach|show|demonstrat|improv|reduc|outperform|perform|surpass|"
+                   r"is|are|was|were|has|have|had|can|could|may|will|requir|lead|result)\w*(?![\w-])")
 
 
 def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -69,7 +72,7 @@ def _clean_item(item: str, heads: frozenset[str] = frozenset()) -> str:
 
 def _is_named_method(item: str, generic: frozenset[str], heads: frozenset[str] = frozenset()) -> bool:
     words = re.findall(r"[\w\-+.^]+", item)
-    if not words or len(words) > 5 or _NUM_ONLY.match(item):
+    if not words or len(words) > 5 or _NUM_ONLY.match(item) or _VERB.search(item):
         return False
     if all(w.lower() in generic for w in words):
         return False
