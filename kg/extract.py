@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import __version__
-from kg.lexicon import load_lexicon, normalise_name
+from kg.lexicon import Lexicon, LexiconEntry, load_lexicon, normalise_name
 from kg.nlp.sentences import doc_text
 from kg.model import (
     RELATION_RANGE,
@@ -93,6 +93,19 @@ def _section(offset: int, title_len: int) -> tuple[Section, int]:
     return Section.ABSTRACT, title_len + len(SEPARATOR)
 
 
+def _lexicon_knows(entry: LexiconEntry, long_form: str, lexicon: Lexicon) -> bool:
+    """Whether the lexicon accepts ``long_form`` as the expansion of ``entry``'s short name.
+
+    An entry without aliases cannot say (we keep it); otherwise the long form must be one of its names,
+    or a known name in its own right ("generative adversarial networks (GANs)").
+    """
+    if not entry.aliases:
+        return True
+    names = {normalise_name(n) for n in entry.names()}
+    key = normalise_name(long_form)
+    return key in names or key.rstrip("s") in names or lexicon.lookup(long_form) is not None
+
+
 def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction:
     """Read the ``kg_`` extension values of ``doc`` (made from ``paper``) into an :class:`Extraction`."""
     text = doc_text(doc)
@@ -141,6 +154,20 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
             spans.setdefault((a0, a1), (spans.get((l0, l1), (EntityType.METHOD, "", 0.7, None))[0], "kg_abbreviations", 0.85, None))
             spans.setdefault((l0, l1), (spans[(a0, a1)][0], "kg_abbreviations", 0.85, None))
             short_long[groups.find(ka)] = (text[a0:a1], text[l0:l1])
+
+    unlexiconed: set[tuple[int, int]] = set()  # lexicon matches the paper's own definitions overrule
+    # "electron microscopy (EM)": the paper defines EM itself, and not as the lexicon's EM (exact match).
+    # A lexicon type for a short form only holds when the lexicon knows this paper's long form for it.
+    for root, (short, long) in short_long.items():
+        for span, (etype, rule, conf, lex_id) in list(spans.items()):
+            if lex_id and text[span[0]:span[1]] == short and not _lexicon_knows(lexicon.by_id[lex_id], long, lexicon):
+                long_type = next((spans[sp][0] for sp in spans if text[sp[0]:sp[1]] == long
+                                  and not spans[sp][3] and spans[sp][1] != "kg_abbreviations"), EntityType.METHOD)
+                spans[span] = (long_type, "kg_abbreviations", 0.7, None)
+                unlexiconed.add(span)
+                relation_types.pop(span, None)
+                for sp in [sp for sp in spans if text[sp[0]:sp[1]] == long and spans[sp][1] == "kg_abbreviations"]:
+                    spans[sp] = (long_type, *spans[sp][1:])  # it had inherited the short form's lexicon type
 
     members: dict[str, list[tuple[int, int]]] = {}
     for span in sorted(spans):
@@ -216,6 +243,8 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
         proposed_keys.add(k)
     for rel, s, e, rule, conf in doc._.kg_relations or []:
         rtype = RelationType(rel)
+        if (s, e) in unlexiconed:
+            continue  # found only because of the lexicon type the paper's definition overrules
         if key_for((s, e)) in proposed_keys and rtype in (RelationType.BEATS, RelationType.USES) \
                 and by_key[key_for((s, e))].type not in RELATION_RANGE[RelationType.USES]:
             continue  # "X outperforms …" where X is the paper's own method

@@ -137,7 +137,8 @@ def _has(pattern: re.Pattern[str], text: str) -> bool:
     return pattern.search(text) is not None
 
 
-_FIRST_PERSON = re.compile(r"\b(?:we|our|us|this (?:paper|work)|the proposed|experiments?|experimental|evaluat\w*|results?)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us|this (?:paper|work)|the proposed|experiments?|experimental|evaluat\w*|"
+                           r"results?(?!\s+in\b))\b", re.I)  # "result in disparities" is a verb
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?\s?(?:%|x\b|×)")
 
 
@@ -194,6 +195,32 @@ def coordinated_datasets(text: str, mentions: list[Mention]) -> list[tuple[int, 
     return out
 
 
+# "SAR imagery", "accuracy models": a measure's name used as a modifier of a thing is not a measure.
+_METRIC_AS_MODIFIER = re.compile(
+    r"\s+(?:imagery|images?|data|datasets?|models?|networks?|modules?|layers?|sensors?|signals?|foundation|"
+    r"bank|banks|cells?|units?|architecture)\b")
+# "with high accuracy", "better efficiency": a quality claimed in prose, not a measure reported.
+_QUALITATIVE = re.compile(
+    r"\b(?:high|higher|highest|better|best|improved|superior|good|great|strong|remarkable|impressive|competitive|"
+    r"comparable|satisfactory|reasonable|decent|excellent|low|lower|reduced)\s+$", re.I)
+_BARE_MEASURES = frozenset({"accuracy", "efficiency", "performance", "speed", "robustness", "quality", "memory",
+                            "computational cost", "computation cost", "running time", "runtime", "training time",
+                            "inference time", "inference speed", "training speed", "power consumption"})
+
+
+def _part_of_name(text: str, start: int, end: int, s0: int) -> bool:
+    """A capitalised measure word inside a Title-Case phrase ("Dynamic Memory Network", "with Constant
+    Memory") is part of a name, not a measure."""
+    word = text[start:end]
+    if not word[:1].isupper() or word.isupper() or not any(c.islower() for c in word):
+        return False
+    before = text[s0:start].split()
+    after = text[end:end + 40].split()
+    prev_cap = bool(before) and before[-1][:1].isupper() and start - s0 > len(before[-1]) + 1
+    next_cap = bool(after) and after[0][:1].isupper()
+    return prev_cap or next_cap
+
+
 def measured_metrics(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Finding]:
     cues = load_cues()
     out: list[Finding] = []
@@ -202,6 +229,11 @@ def measured_metrics(text: str, sentences: list[tuple[int, int]], mentions: list
             continue
         s0, s1 = _sentence_of(sentences, start)
         sent = text[s0:s1]
+        if _part_of_name(text, start, end, s0) or _METRIC_AS_MODIFIER.match(text, end):
+            continue
+        if text[start:end].lower() in _BARE_MEASURES and _QUALITATIVE.search(text, max(s0, start - 30), start) \
+                and not _NUMBER.search(sent):
+            continue
         if _NUMBER.search(sent) or re.search(r"\d", sent) and _has(cues.measure, sent):
             out.append((RelationType.MEASURES.value, start, end, "kg_relations:measures:reported", 0.85))
         elif _has(cues.measure, sent) and _has(_FIRST_PERSON, sent):
