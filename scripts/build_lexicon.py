@@ -45,6 +45,9 @@ _DIGITS_ONLY = re.compile(r"^[\d\W_]+$")
 _WORD = re.compile(r"[A-Za-z]")
 
 
+from kg.nlp.relations import TASK_HEADS  # noqa: E402  (the one definition of a task head)
+
+
 def load_generic() -> frozenset[str]:
     terms = (line.strip().lower() for line in GENERIC_FILE.read_text(encoding="utf-8").splitlines())
     return frozenset(t for t in terms if t and not t.startswith("# ") and t != "#")
@@ -67,6 +70,13 @@ def _is_metric_like(name: str) -> bool:
         return True
     core = re.sub(r"[^A-Za-z]", "", name)
     return len(core) >= 3 and name.isupper() and len(words) == 1
+
+
+def _task_head_ok(name: str) -> bool:
+    """The head word of a task name ("Image Generation from Scene Graphs" → generation) is an action noun."""
+    core = re.sub(r"\s*\([^)]*\)", "", name)
+    core = re.split(r"\s+(?:from|for|of|in|on|with|using|via)\s+", core)[0].split()
+    return bool(core) and bool(TASK_HEADS.search(core[-1]))
 
 
 def reject_reason(name: str, etype: str, generic: frozenset[str], stop: frozenset[str]) -> str | None:
@@ -116,6 +126,11 @@ def reject_reason(name: str, etype: str, generic: frozenset[str], stop: frozense
         return "not a measure"
     if len(name) <= 2 and etype != "Metric":
         return "too short to be unambiguous"
+    if etype == "Task" and not _task_head_ok(name):
+        # Gazetteer task lists mix in modalities and properties ("X-Ray", "Time Series", "Point Clouds",
+        # "Computational Efficiency", "Inductive Bias"): a task is named by what is done, so its head
+        # word is an action noun ("segmentation", "retrieval", "learning", "attacks").
+        return "not a task phrase"
     return None
 
 

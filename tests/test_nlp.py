@@ -217,6 +217,27 @@ def test_results(nlp, abstract, values):
     assert got == values
 
 
+@pytest.mark.parametrize(
+    ("title", "tasks"),
+    [
+        ("ConDA: Unsupervised Domain Adaptation for LiDAR Segmentation via Regularized Domain Concatenation",
+         ["LiDAR Segmentation", "Unsupervised Domain Adaptation"]),
+        ("GREAT Score: Global Robustness Evaluation of Adversarial Perturbation using Generative Models",
+         ["Global Robustness Evaluation"]),  # the object of "of" is not a task of its own
+        ("GL-LCM: Latent Consistency Models for Fast High-Resolution Bone Suppression in Chest X-Ray Images",
+         ["High-Resolution Bone Suppression"]),  # "Fast" praises the task, it does not name it
+        ("Enhancing Unsupervised Video Representation Learning by Decoupling the Scene and the Motion",
+         ["Unsupervised Video Representation Learning"]),
+        ("LoRA for Free", []),
+        ("Sparse Training for Every Network", []),
+    ],
+)
+def test_title_tasks(title, tasks):
+    from kg.nlp.relations import title_tasks
+
+    assert [title[a:b] for a, b in title_tasks(title)] == tasks
+
+
 def test_paper_defined_acronym_overrules_the_lexicon(nlp):
     # The lexicon knows EM as "exact match"; this paper defines EM as electron microscopy.
     ex = _extract(nlp, "A Paper", "We built an electron microscopy (EM) image dataset. It improves EM "

@@ -248,36 +248,59 @@ _TASK_PATTERNS = (
 
 
 _TITLE_FOR = re.compile(
-    r"\b(?:for|towards|toward)\s+((?:[A-Za-z0-9][\w\-]*\s?){1,6}?)(?=\s+(?:with|via|using|through|by|in|on|from|under|at|and|based)\b|[:,?]|$)",
+    r"\b(?:for|towards|toward)\s+([A-Za-z0-9][\w\-]*(?:\s+[A-Za-z0-9][\w\-]*){0,5}?)"
+    r"(?=\s+(?:with|via|using|through|by|in|on|from|under|at|and|based|of|for)\b|[:,?]|$)",
     re.I,
 )
 _TITLE_LEAD = re.compile(r"^((?:[A-Za-z0-9][\w\-]*\s){1,5}?[A-Za-z0-9][\w\-]*)\s+(?:with|via|using|through|by)\s", re.I)
-_TASK_HEADS = re.compile(
+TASK_HEADS = re.compile(
     r"(?:ion|ing|ment|sis|ysis|detection|retrieval|recognition|segmentation|classification|generation|"
     r"estimation|prediction|translation|learning|training|inference|compression|pruning|quantization|"
     r"distillation|reconstruction|synthesis|forecasting|tracking|captioning|answering|understanding|"
-    r"editing|alignment|discovery|planning|control|search|optimization|adaptation|unlearning|attacks?)$",
+    r"editing|alignment|discovery|planning|control|search|optimization|adaptation|unlearning|attacks?|transfer)$",
     re.I,
 )
+# Title words that praise or frame a task rather than name it: "Fast High-Resolution Bone Suppression",
+# "Enhancing Unsupervised Video Representation Learning", "Real-World Mathematical Expression Recognition".
+_TITLE_FRAMING = re.compile(
+    r"(?:(?:enhancing|improving|expediting|advancing|boosting|accelerating|scaling|rethinking|revisiting|"
+    r"unleashing|empowering|bridging|exploring|unifying|democratizing|taming|mastering|towards|toward|"
+    r"fast|faster|efficient|scalable|realistic|real-world|high-fidelity|high-quality|accurate|effective|"
+    r"simple|practical|lightweight|better|improved|parsimonious|universal|generalizable|versatile|"
+    r"flexible|stable|reliable|zero-cost|training-free|plug-and-play)\s+)+", re.I)
+_TITLE_SPLIT = re.compile(r"\s+(?:for|of|in|on|with|via|using|through|by|from)\s+", re.I)
 
 
 def title_tasks(title: str) -> list[tuple[int, int]]:
     """Task phrases a title names: "… for <task>", "<task> with/via <method>" (the phrase must end in a
-    task-like head noun, so "for Free" or "for Every Network" do not count)."""
+    task-like head noun, so "for Free" or "for Every Network" do not count). A phrase that joins two
+    ("Unsupervised Domain Adaptation for LiDAR Segmentation") yields each part that is a task, and words
+    that frame rather than name ("Fast", "Enhancing") are left out."""
     out: list[tuple[int, int]] = []
     candidates = [(m.start(1), m.end(1)) for m in _TITLE_FOR.finditer(title)]
     lead = _TITLE_LEAD.match(title.split(": ", 1)[-1])
     if lead:
         offset = len(title) - len(title.split(": ", 1)[-1])
         candidates.append((offset + lead.start(1), offset + lead.end(1)))
-    for a, b in candidates:
-        phrase = title[a:b].strip()
-        b = a + len(phrase)
-        words = phrase.split()
-        if not words or not _TASK_HEADS.search(words[-1]) or is_name_token(words[0]) and len(words) == 1:
-            continue
-        # Drop leading adjectives of quality ("Efficient", "Fast", "Robust" stay: they are part of names)
-        out.append((a, b))
+    for a0, b0 in candidates:
+        parts, pos, after_of = [], a0, False
+        for sep in _TITLE_SPLIT.finditer(title, a0, b0):
+            if not after_of:
+                parts.append((pos, sep.start()))
+            after_of = sep.group().strip().lower() == "of"  # "Evaluation of Adversarial Perturbation": its object
+            pos = sep.end()
+        if not after_of:
+            parts.append((pos, b0))
+        for a, b in parts:
+            framing = _TITLE_FRAMING.match(title, a, b)
+            if framing:
+                a = framing.end()
+            phrase = title[a:b].strip()
+            words = phrase.split()
+            if not words or not TASK_HEADS.search(words[-1]) or is_name_token(words[0]) and len(words) == 1:
+                continue
+            if (a, a + len(phrase)) not in out:
+                out.append((a, a + len(phrase)))
     return out
 
 
