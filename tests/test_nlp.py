@@ -119,6 +119,16 @@ def _proposed(text: str) -> set[str]:
         # negatives: unnamed contributions, other people's methods
         ("Title\n\nWe propose a novel loss that improves robustness.", set()),
         ("Title\n\nRecently, Wortsman et al. proposed a CL method, SupSup, which uses a fixed network.", set()),
+        # coined components the paper defines with their own acronym
+        ("Title\n\nThe former includes a Long-distance Reference Extractor (LRE) to obtain context.",
+         {"Long-distance Reference Extractor", "LRE"}),
+        ("Title\n\nLIAR first introduces Selective Low-light Image Enhancement (SLLIE), which adapts.",
+         {"Selective Low-light Image Enhancement", "SLLIE"}),
+        # ... but not known methods, tasks, institutions or prior work
+        ("Title\n\nWe use the Discrete Fourier Transform (DFT) to mix tokens.", set()),
+        ("Title\n\nThis includes Mathematical Expression Recognition (MER) in the wild.", set()),
+        ("Title\n\nThe data includes scans from the Kessler Foundation (KF).", set()),
+        ("Title\n\nUnlike existing methods such as the Adaptive Token Mixer (ATM), ours is fast.", set()),
     ],
 )
 def test_propose_candidates(text, expected):

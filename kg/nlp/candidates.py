@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 
 from kg.nlp.sentences import doc_text
 
+from kg.lexicon import load_lexicon
 from kg.model import EntityType
 from kg.nlp.cues import head_type, is_name_token, load_cues
 from kg.nlp.sentences import split_sentences
@@ -197,6 +198,51 @@ def naming_candidates(text: str, sentences: list[tuple[int, int]]) -> list[Candi
     return out
 
 
+_COMPONENT_CUE = re.compile(
+    r"\b(?:our|novel|new|proposed|introduc\w*|propos\w*|design\w*|develop\w*|present\w*|incorporat\w*|"
+    r"includ\w*|featur\w*|employ\w*|leverag\w*|involv\w*|consist\w*|compris\w*|devis\w*|equip\w*|"
+    r"construct\w*|build\w*|built)\b", re.I)
+_BACKGROUND_CUE = re.compile(
+    r"\b(?:existing|previous|prior|such as|e\.g\.|like|compared|outperform\w*|than|unlike|traditional|"
+    r"conventional|popular|widely|recent(?:ly)?|standard|typical(?:ly)?|commonly)\b", re.I)
+_INSTITUTION = re.compile(r"\b(?:University|College|Institute|Foundation|Hospital|Center|Centre|Laboratory|Agency)\b")
+_TASK_LAST = re.compile(
+    r"(?:recognition|classification|detection|segmentation|retrieval|translation|generation|prediction|"
+    r"estimation|answering|captioning|tracking|forecasting|learning|understanding|reasoning|analysis)$", re.I)
+
+
+def component_candidates(
+    text: str, sentences: list[tuple[int, int]], abbreviations: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> list[Candidate]:
+    """Coined components the paper defines: "includes a Long-distance Reference Extractor (LRE)",
+    "LIAR first introduces Selective Low-light Image Enhancement (SLLIE)". A Title-Case long form that the
+    lexicon does not know, defined with its own acronym in a sentence about the paper's own design (and
+    not about prior work), is a name this paper introduces. Task-like long forms ("Mathematical Expression
+    Recognition (MER)") name the problem, not a contribution."""
+    lexicon = load_lexicon()
+    out: list[Candidate] = []
+    for (a0, a1), (l0, l1) in abbreviations:
+        long, short = text[l0:l1], text[a0:a1]
+        words = long.split()
+        if len(words) < 2 or sum(1 for w in words if w[:1].isupper() or is_name_token(w)) < 2:
+            continue
+        if not (words[0][:1].isupper() or is_name_token(words[0])) or _TASK_LAST.search(words[-1]):
+            continue
+        if lexicon.lookup(long) or lexicon.lookup(short) or lexicon.lookup(short.rstrip("s")):
+            continue
+        s0, s1 = next(((x, y) for x, y in sentences if x <= min(a0, l0) < y), (0, 0))
+        before = text[s0:min(a0, l0)]
+        if not _COMPONENT_CUE.search(before[-100:]) or _BACKGROUND_CUE.search(before) or _INSTITUTION.search(long):
+            continue
+        etype = head_type(long + " " + text[max(a1, l1) + 1: max(a1, l1) + 20].split(" ", 2)[1]
+                          if len(text[max(a1, l1) + 1: max(a1, l1) + 20].split(" ", 2)) > 1 else long)
+        if etype is EntityType.TASK:
+            continue
+        out.append((l0, l1, etype.value, "propose:component", 0.65, True))
+        out.append((a0, a1, etype.value, "propose:component", 0.65, True))
+    return out
+
+
 def appositive_candidates(text: str) -> list[Candidate]:
     """"X, a novel/new … framework" and "X is a novel …": X is introduced by this paper."""
     out: list[Candidate] = []
@@ -251,6 +297,7 @@ def find_candidates(
             out.append((span[0], span[1], EntityType.METHOD.value, "title", 0.85, True))
     out += propose_candidates(text, sentences, abbreviations)
     out += naming_candidates(text, sentences)
+    out += component_candidates(text, sentences, abbreviations)
     out += appositive_candidates(text)
     out += artifact_candidates(text)
     return out
