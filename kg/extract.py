@@ -243,7 +243,7 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
         proposed_keys.add(k)
     for rel, s, e, rule, conf in doc._.kg_relations or []:
         rtype = RelationType(rel)
-        if (s, e) in unlexiconed:
+        if (s, e) in unlexiconed and rtype in (RelationType.MEASURES, RelationType.USES, RelationType.ADDRESSES):
             continue  # found only because of the lexicon type the paper's definition overrules
         if key_for((s, e)) in proposed_keys and rtype in (RelationType.BEATS, RelationType.USES) \
                 and by_key[key_for((s, e))].type not in RELATION_RANGE[RelationType.USES]:

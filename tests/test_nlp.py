@@ -167,6 +167,10 @@ def _assert_targets(ex, rtype: RelationType, expected: set[str]) -> None:
         # the compared-to clause ends where the main clause starts: no "APQ achieves 2" baseline
         ("Compared to the separate optimization approach (ProxylessNAS+AMC+HAQ), APQ achieves 2.3% higher "
          "ImageNet accuracy.", set()),
+        ("Our model is better than the state-of-the-art result (57.7% box AP) achieved by Swin-L.", {"Swin-L"}),
+        ("It demonstrates superior scalability over MAE and traditional autoregressive methods.", {"MAE"}),
+        ("It is effective (e.g., 7.08% performance gain on Something-Something V1 over ViT-B).", {"ViT-B"}),
+        ("Compared with HR images, LR images often lose some key features.", set()),
     ],
 )
 def test_beats(nlp, abstract, expected):

@@ -69,7 +69,7 @@ def load_cues() -> Cues:
     )
 
 
-_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}|\d[A-Za-z]|[A-Za-z]\d")
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}|\d[A-Za-z]|[A-Za-z]\d|[A-Za-z]-[A-Z]{1,2}\d*$")  # … "Swin-L", "ViT-B"
 
 
 def is_name_token(token: str) -> bool:

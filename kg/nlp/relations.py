@@ -70,10 +70,15 @@ def _clean_item(item: str, heads: frozenset[str] = frozenset()) -> str:
     return item.strip()
 
 
+_DATA_NOUNS = frozenset({"images", "image", "data", "inputs", "samples", "features", "videos", "labels", "frames"})
+
+
 def _is_named_method(item: str, generic: frozenset[str], heads: frozenset[str] = frozenset()) -> bool:
     words = re.findall(r"[\w\-+.^]+", item)
     if not words or len(words) > 5 or _NUM_ONLY.match(item) or _VERB.search(item):
         return False
+    if words[-1].lower() in _DATA_NOUNS:
+        return False  # "compared with HR images": inputs, not a method
     if all(w.lower() in generic for w in words):
         return False
     if len(words) > 1 and words[-1].lower() in heads:
@@ -87,7 +92,8 @@ def _is_named_method(item: str, generic: frozenset[str], heads: frozenset[str] =
 
 
 _GAIN_OVER = re.compile(
-    r"\b(?:improvement|improvements|gain|gains|speedup|speed-up|acceleration|advantage|margin|boost)s?\b"
+    r"\b(?:improvement|improvements|gain|gains|speedup|speed-up|acceleration|advantage|margin|boost|superior|"
+    r"superiority)s?\b"
     r"(?:[^.;]|\.\d){0,60}?\bover\b", re.I)
 _COMPARE_OURS = re.compile(
     r"\bcompar(?:e|es|ed|ing)\s+(?:our|the proposed|this|their)\b[^.;]{0,40}?\b(?:to|with|against)\b", re.I)
@@ -111,9 +117,16 @@ def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
         if (s0, s1) not in masked_sentences:
             masked_sentences[(s0, s1)] = _PAREN.sub(lambda mm: " " * len(mm.group()), text[s0:s1])
         masked_sent = masked_sentences[(s0, s1)]
+        inner = next((m for m in _PAREN.finditer(text, s0, s1) if m.start() < pos < m.end()), None)
+        if inner is not None:
+            # "(e.g., 7.08% gain … over Uniformer)": the trigger stands inside a parenthesis, so that one
+            # is read, up to its closing bracket.
+            masked_sent = masked_sent[: inner.start() - s0] + text[inner.start() : inner.end() - 1] + "." \
+                + masked_sent[inner.end() - s0 :]
         rest = masked_sent[pos - s0 :]
         # "such as X, Y" inside a generic phrase names the baselines.
-        such = re.match(r"[^.;]{0,60}?\b(?:such as|including|e\.g\.,?|like|namely|i\.e\.,?)\s+", rest)
+        such = re.match(r"[^.;]{0,60}?\b(?:such as|including|e\.g\.,?|like|namely|i\.e\.,?)\s+", rest) \
+            or re.match(r"[^.;]{0,100}?\b(?:achieved|reported|obtained|set) by\s+", rest)
         if such and any(is_name_token(w) for w in rest[: such.start(0) + such.group().lower().rfind(" ")].split()[:-1]):
             such = None  # "outperforms ECMWF HRES in …, such as Africa": the names come before "such as"
         start = pos + (such.end() if such else 0)
