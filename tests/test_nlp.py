@@ -298,3 +298,26 @@ def test_components_declare_requires_and_assigns():
     analysis = nlp.analyze_pipes()
     assert not analysis["problems"] or all(not v for v in analysis["problems"].values())
     assert EntityType.METRIC.value == "Metric"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We evaluate on Squad and WikiText2.", {("Squad", "dataset:squad"), ("WikiText2", "WikiText-2")}),
+        ("Results on ResNet50 and Imagenet.", {("ResNet50", "ResNet-50"), ("Imagenet", "ImageNet")}),
+        # a coined name written all lower-case is prose; capitalised single words match only as written
+        ("Our model sets a new record on the benchmark.", set()),
+        ("Sam and Math went home.", set()),
+    ],
+)
+def test_lexicon_spelling_variants(nlp, text, expected):
+    from kg.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    doc = nlp(text)
+    found = {(text[s:e], lex_id) for s, e, _t, lex_id in doc._.kg_lexicon_matches}
+    for surface, ident in expected:
+        entry = lexicon.by_id.get(ident) or lexicon.lookup(ident)
+        assert entry is not None, ident
+        assert (surface, entry.id) in found, (surface, found)
+    assert len(found) == len(expected), found

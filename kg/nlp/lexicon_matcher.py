@@ -8,7 +8,9 @@ on "Sam". Matches are reduced to the longest non-overlapping spans ("ImageNet-1K
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable
 
 import spacy
 from spacy.language import Language
@@ -16,7 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from kg.lexicon import Lexicon, load_lexicon
+from kg.lexicon import Lexicon, LexiconEntry, load_lexicon
 from kg.model import EntityType
 from kg.nlp.tokenizer import customize_tokenizer
 
@@ -33,9 +35,22 @@ def _case_sensitive(term: str, proper: bool = True) -> bool:
     if term == term.lower():
         return False
     words = term.split()
+    if len(words) == 1 and len(term) >= 5 and re.search(r"[a-z]", term) and len(re.findall(r"[A-Z]", term)) >= 2:
+        return False  # coined mixed case ("SQuAD", "ImageNet"): "Squad", "imagenet" are the same name, never prose
     if len(words) == 1 and "-" not in term:
         return True
     return proper and all(re.fullmatch(r"[A-Z][a-z]+|of|the|and|for|in|on|a|an|with|to", w) for w in words)
+
+
+def _variants(names: Iterable[str]) -> list[str]:
+    """Each name plus its common unhyphenated spelling: "WikiText-2" is also written "WikiText2",
+    "ResNet-50" "ResNet50", "CIFAR-10" "CIFAR10"."""
+    out = list(dict.fromkeys(names))
+    for name in list(out):
+        joined = re.sub(r"(?<=[A-Za-z])-(?=\d+[A-Za-z]?$)", "", name)
+        if joined != name and joined not in out:
+            out.append(joined)
+    return out
 
 
 class LexiconMatcher:
@@ -47,7 +62,7 @@ class LexiconMatcher:
         exact_terms: dict[str, list[str]] = {}
         folded_terms: dict[str, list[str]] = {}
         for entry in self.lexicon.entries:
-            for term in entry.names():
+            for term in _variants(entry.names()):
                 proper = entry.type in (EntityType.DATASET, EntityType.BENCHMARK, EntityType.METHOD)
                 bucket = exact_terms if _case_sensitive(term, proper) else folded_terms
                 bucket.setdefault(entry.id, []).append(term)
@@ -63,6 +78,11 @@ class LexiconMatcher:
             for key in keys:
                 matcher.add(key, [next(docs) for _ in terms[key]])
 
+    @staticmethod
+    @functools.lru_cache(maxsize=4096)
+    def _lower_names(entry: LexiconEntry) -> frozenset[str]:
+        return frozenset(n for n in entry.names() if n.islower())
+
     def __call__(self, doc: Doc) -> Doc:
         matches: dict[tuple[int, int], str] = {}
         for matcher in (self.exact, self.folded):
@@ -71,6 +91,8 @@ class LexiconMatcher:
         out: list[LexiconMatch] = []
         for span in filter_spans([doc[s:e] for s, e in matches]):
             entry = self.lexicon.by_id[matches[(span.start, span.end)]]
+            if len(span) == 1 and span.text.islower() and span.text not in self._lower_names(entry):
+                continue  # "sets a new record" is not ReCoRD: a coined name written all lower-case is prose
             out.append((span.start_char, span.end_char, entry.type.value, entry.id))
         doc._.kg_lexicon_matches = out
         return doc
