@@ -104,7 +104,7 @@ def bench(triples: list[tuple], label: str, repeat: int, timeout: float) -> list
     ratios = []
     for name, q in load_queries().items():
         time_ox(store, q.sparql)  # warm-up
-        ox_times, rows = zip(*(time_ox(store, q.sparql) for _ in range(repeat)))
+        ox_times, rows = zip(*(time_ox(store, q.sparql) for _ in range(repeat)), strict=False)
         t_ox = min(ox_times)
         rd_times = []
         rd_rows = None

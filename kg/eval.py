@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,20 +117,29 @@ def _entity_match(pred: Sequence[str], gold: Sequence[str]) -> bool:
     return any(norm(p) in gold_n for p in pred)
 
 
-def _score_entities(pred: list[list[str]], gold: list[list[str]], maybe: list[list[str]]):
+def _greedy_match(
+    pred: list[Any], gold: list[Any], match: Callable[[Any, Any], bool], ignore: Sequence[Any] = ()
+) -> tuple[int, list[Any], list[Any]]:
+    """One-to-one greedy matching of predictions to gold items: (tp, false positives, misses).
+
+    A prediction that matches only an already-used gold item (the same entity or value stated twice) or an
+    ``ignore`` item (the gold set's "maybe") counts neither way, as the guideline says.
+    """
     used: set[int] = set()
     tp, fps = 0, []
     for p in pred:
-        hit = next((i for i, g in enumerate(gold) if i not in used and _entity_match(p, g)), None)
+        hit = next((i for i, g in enumerate(gold) if i not in used and match(p, g)), None)
         if hit is not None:
             used.add(hit)
             tp += 1
-        elif any(_entity_match(p, m) for m in maybe) or any(_entity_match(p, g) for g in gold):
-            continue  # a maybe item, or a second prediction of an already matched gold entity
-        else:
+        elif not any(match(p, m) for m in ignore) and not any(match(p, g) for g in gold):
             fps.append(p)
     fns = [g for i, g in enumerate(gold) if i not in used]
     return tp, fps, fns
+
+
+def _score_entities(pred: list[list[str]], gold: list[list[str]], maybe: list[list[str]]):
+    return _greedy_match(pred, gold, _entity_match, maybe)
 
 
 def _result_match(p: dict[str, Any], g: dict[str, Any]) -> bool:
@@ -143,18 +152,7 @@ def _result_match(p: dict[str, Any], g: dict[str, Any]) -> bool:
 
 
 def _score_results(pred: list[dict[str, Any]], gold: list[dict[str, Any]]):
-    used: set[int] = set()
-    tp, fps = 0, []
-    for p in pred:
-        hit = next((i for i, g in enumerate(gold) if i not in used and _result_match(p, g)), None)
-        if hit is not None:
-            used.add(hit)
-            tp += 1
-        elif any(_result_match(p, g) for g in gold):
-            continue  # the same value stated twice in the text
-        else:
-            fps.append({k: v for k, v in p.items() if k in ("value", "metric")})
-    return tp, fps, [g for i, g in enumerate(gold) if i not in used]
+    return _greedy_match(pred, gold, _result_match)
 
 
 def evaluate(extractions: Iterable[Extraction], gold_records: Iterable[dict[str, Any]]) -> EvalReport:

@@ -20,7 +20,6 @@ from spacy.tokens import Doc
 
 from kg import __version__
 from kg.lexicon import Lexicon, LexiconEntry, load_lexicon, normalise_name
-from kg.nlp.sentences import doc_text
 from kg.model import (
     RELATION_RANGE,
     Entity,
@@ -34,6 +33,7 @@ from kg.model import (
     Result,
     Section,
 )
+from kg.nlp.sentences import doc_text
 
 log = logging.getLogger(__name__)
 
@@ -158,8 +158,8 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
     unlexiconed: set[tuple[int, int]] = set()  # lexicon matches the paper's own definitions overrule
     # "electron microscopy (EM)": the paper defines EM itself, and not as the lexicon's EM (exact match).
     # A lexicon type for a short form only holds when the lexicon knows this paper's long form for it.
-    for root, (short, long) in short_long.items():
-        for span, (etype, rule, conf, lex_id) in list(spans.items()):
+    for short, long in short_long.values():
+        for span, (*_, lex_id) in list(spans.items()):
             if lex_id and text[span[0]:span[1]] == short and not _lexicon_knows(lexicon.by_id[lex_id], long, lexicon):
                 long_type = next((spans[sp][0] for sp in spans if text[sp[0]:sp[1]] == long
                                   and not spans[sp][3] and spans[sp][1] != "kg_abbreviations"), EntityType.METHOD)

@@ -100,6 +100,11 @@ def ambiguous_acronyms(extractions: Iterable[Extraction]) -> set[tuple[str, str]
     return {k for k, v in longs.items() if len(v) > 1}
 
 
+def _best(counts: Counter[str]) -> str:
+    """The most frequent name; ties go to the longer, then the alphabetically first (deterministic labels)."""
+    return min(counts, key=lambda n: (-counts[n], -len(n), n))
+
+
 def link(extractions: Iterable[Extraction]) -> Linking:
     """Resolve the entities of all ``extractions`` into canonical entities."""
     extractions = list(extractions)
@@ -163,19 +168,16 @@ def link(extractions: Iterable[Extraction]) -> Linking:
         lex_id = min(lex_ids, key=lambda k: (-lex_ids[k], k)) if lex_ids else None
         entry = lexicon.by_id.get(lex_id) if lex_id else None
 
-        def best(c: Counter[str]) -> str:
-            return min(c, key=lambda n: (-c[n], -len(n), n))
-
-        label = entry.name if entry else best(longs) if longs else best(names)
+        label = entry.name if entry else _best(longs) if longs else _best(names)
         etype = min(types, key=lambda t: (-types[t], list(EntityType).index(t)))
         fam = family(etype)
         # The stable key behind the IRI: lexicon id > an unambiguous acronym > the label's name key.
         if entry:
             key = f"{fam}/{entry.id.split(':', 1)[-1]}"
-        elif shorts and (fam, name_key(best(shorts))) not in ambiguous:
-            key = f"{fam}/{name_key(best(shorts))}"
+        elif shorts and (fam, name_key(_best(shorts))) not in ambiguous:
+            key = f"{fam}/{name_key(_best(shorts))}"
         elif shorts:
-            key = f"{fam}/{name_key(best(shorts))}-{name_key(label)}"
+            key = f"{fam}/{name_key(_best(shorts))}-{name_key(label)}"
         else:
             key = f"{fam}/{name_key(label) or label}"
         while key in linking.entities:  # two groups slugging alike: disambiguate deterministically

@@ -97,7 +97,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if url.path != "/sparql":
             self._send(404, b"not found: the endpoint is /sparql\n")
             return
-        params = parse_qs(url.query)
+        self._answer_params(parse_qs(url.query))
+
+    def _answer_params(self, params: dict[str, list[str]]) -> None:
+        """The protocol's form parameters (a GET query string or a url-encoded POST body)."""
         if "update" in params:
             self._send(403, b"updates are not allowed: this endpoint is read-only\n")
             return
@@ -123,14 +126,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if ctype == "application/sparql-query":
             self._answer(body, parse_qs(url.query).get("format", [None])[0])
             return
-        params = parse_qs(body)
-        if "update" in params:
-            self._send(403, b"updates are not allowed: this endpoint is read-only\n")
-            return
-        if "query" not in params:
-            self._send(400, b"missing query parameter\n")
-            return
-        self._answer(params["query"][0], params.get("format", [None])[0])
+        self._answer_params(parse_qs(body))
 
     def _answer(self, sparql: str, override: str | None) -> None:
         if _looks_like_update(sparql):

@@ -100,8 +100,8 @@ def _boolean_bytes(value: bool, fmt: str) -> bytes:
         return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
     if fmt == "xml":
         return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
-                f"<boolean>{word}</boolean></sparql>\n").encode("utf-8")
-    return f"{word}\n".encode("utf-8")
+                f"<boolean>{word}</boolean></sparql>\n").encode()
+    return f"{word}\n".encode()
 
 
 def _solutions_bytes(variables: list[str], rows: list[list[Any]], fmt: str) -> bytes:

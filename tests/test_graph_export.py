@@ -8,10 +8,10 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from graph_fixtures import ent, lora_papers, record
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 
-from graph_fixtures import ent, lora_papers, record
 from kg.export import EXPORTERS, FILENAMES, export_all
 from kg.graph import KnowledgeGraph
 from kg.model import EntityType, RelationType

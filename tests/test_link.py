@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from graph_fixtures import lora_papers
+
 from kg.link import link, name_key
 
 

@@ -89,7 +89,7 @@ def test_co_used_datasets_and_best_result(store):
 def test_claim_evidence_and_aliases(store):
     ev = rows(store, "claim-evidence")
     assert ev
-    for title, rel, target, sentence, section, start, end, rule, conf in ev:
+    for _title, rel, _target, _sentence, section, start, end, rule, conf in ev:
         assert rel.endswith("#beats") and section in ("title", "abstract")
         assert int(start) < int(end) and 0 <= float(conf) <= 1 and rule.startswith("kg_")
     aliases = {row[2]: row[3] for row in rows(store, "entity-aliases")}

@@ -22,12 +22,10 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.sentences import doc_text
-
 from kg.lexicon import load_lexicon
 from kg.model import EntityType
 from kg.nlp.cues import head_type, is_name_token, load_cues
-from kg.nlp.sentences import split_sentences
+from kg.nlp.sentences import doc_text, split_sentences
 
 Candidate = tuple[int, int, str, str, float, bool]
 

@@ -25,10 +25,9 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.sentences import doc_text
-
 from kg.model import EntityType, RelationType
 from kg.nlp.cues import extend_metric_span, is_name_token, load_cues
+from kg.nlp.sentences import doc_text
 
 Finding = tuple[str, int, int, str, float]
 Mention = tuple[int, int, str, str]  # (start, end, EntityType value, rule/lexicon id)
@@ -237,7 +236,7 @@ def _part_of_name(text: str, start: int, end: int, s0: int) -> bool:
 def measured_metrics(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Finding]:
     cues = load_cues()
     out: list[Finding] = []
-    for start, end, etype, rule in mentions:
+    for start, end, etype, _rule in mentions:
         if etype != EntityType.METRIC.value:
             continue
         s0, s1 = _sentence_of(sentences, start)
@@ -331,7 +330,7 @@ def addressed_tasks(
         if key not in first_span or start < first_span[key][0]:
             first_span[key] = (start, end, rule)
 
-    for start, end, etype, rule in mentions:
+    for start, end, etype, _rule in mentions:
         if etype != EntityType.TASK.value:
             continue
         s0, s1 = _sentence_of(sentences, start)

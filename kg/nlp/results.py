@@ -17,9 +17,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.sentences import doc_text
-
 from kg.model import EntityType
+from kg.nlp.sentences import doc_text
 
 # (value_start, value_end, value, unit, method_span, dataset_span, metric_span, rule, confidence)
 ResultTuple = tuple[int, int, float, str | None, tuple[int, int] | None, tuple[int, int] | None,
