@@ -158,9 +158,19 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
     unlexiconed: set[tuple[int, int]] = set()  # lexicon matches the paper's own definitions overrule
     # "electron microscopy (EM)": the paper defines EM itself, and not as the lexicon's EM (exact match).
     # A lexicon type for a short form only holds when the lexicon knows this paper's long form for it.
+    # Likewise "self-supervised learning (SSL)": the long form is a known task, so SSL here is that task and
+    # not the gazetteer's dataset called "SSL".
     for short, long in short_long.values():
+        long_entry = lexicon.lookup(long)
         for span, (*_, lex_id) in list(spans.items()):
-            if lex_id and text[span[0]:span[1]] == short and not _lexicon_knows(lexicon.by_id[lex_id], long, lexicon):
+            if not lex_id or text[span[0]:span[1]] != short or lex_id == (long_entry.id if long_entry else None):
+                continue
+            if long_entry is not None:
+                spans[span] = (long_entry.type, "kg_abbreviations", 0.85, long_entry.id)
+                relation_types.pop(span, None)
+                unlexiconed.add(span)
+                continue
+            if not _lexicon_knows(lexicon.by_id[lex_id], long, lexicon):
                 long_type = next((spans[sp][0] for sp in spans if text[sp[0]:sp[1]] == long
                                   and not spans[sp][3] and spans[sp][1] != "kg_abbreviations"), EntityType.METHOD)
                 spans[span] = (long_type, "kg_abbreviations", 0.7, None)

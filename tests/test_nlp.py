@@ -264,6 +264,17 @@ def test_paper_defined_acronym_overrules_the_lexicon(nlp):
     assert em.type is EntityType.METRIC and em.lexicon_id == "metric:exact-match"
 
 
+def test_known_long_form_decides_what_an_acronym_is(nlp):
+    # The gazetteer has datasets called "SSL" and "FSOD"; here they abbreviate known tasks.
+    ex = _extract(nlp, "A Paper", "We present a self-supervised learning (SSL) framework. SSL removes labels. "
+                  "We propose a method for few-shot object detection (FSOD) and test it on COCO with 40.1% AP.")
+    for short in ("SSL", "FSOD"):
+        ent = next(e for e in ex.entities if short in e.names)
+        assert ent.type is EntityType.TASK, (short, ent)
+    used = {n for names in _targets(ex, RelationType.USES) for n in names}
+    assert "SSL" not in used and "FSOD" not in used and "COCO" in used
+
+
 def test_evidence_offsets_point_into_sections(nlp):
     title = "SORSA: Singular Values Adaptation"
     abstract = "We propose SORSA. On GSM-8K, SORSA achieved 56.03% accuracy, surpassing LoRA (42.30%)."
@@ -321,3 +332,17 @@ def test_lexicon_spelling_variants(nlp, text, expected):
         assert entry is not None, ident
         assert (surface, entry.id) in found, (surface, found)
     assert len(found) == len(expected), found
+
+
+def test_uses_lists_end_with_the_sentence_and_skip_modifiers(nlp):
+    ex = _extract(nlp, "A Paper", "We validate our method on three benchmark datasets: Human3.6M, MPI-INF-3DHP, "
+                  "and HumanEva. Extensive experiments show gains.")
+    names = {n for names in _targets(ex, RelationType.USES) for n in names}
+    assert "HumanEva" in names and not any("Extensive" in n for n in names)
+    ex = _extract(nlp, "A Paper", "In-the-wild images, e.g., from YouTube or Egocentric videos, help us on COCO.")
+    assert not any("Egocentric" in n for names in _targets(ex, RelationType.USES) for n in names)
+
+
+def test_generic_phrases_are_not_datasets(nlp):
+    ex = _extract(nlp, "A Paper", "Experiments on synthetic and real-world datasets show 5% gains.")
+    assert _targets(ex, RelationType.USES) == []

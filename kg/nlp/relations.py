@@ -198,9 +198,15 @@ def coordinated_datasets(text: str, mentions: list[Mention]) -> list[tuple[int, 
         if not any(any(s <= a and b <= e or a <= s and e <= b for s, e in known) for a, b in items):
             continue
         for a, b in items:
+            cut = text.find(". ", a, b)
+            if cut >= 0:
+                b = cut  # "… and HumanEva. Extensive experiments": the list ended with the sentence
+            b = a + len(text[a:b].rstrip("."))
             name = text[a:b]
-            if any(s < b and a < e for s, e in taken):
+            if not name or any(s < b and a < e for s, e in taken):
                 continue
+            if not is_name_token(name.split()[0]) and re.match(r"\s+[a-z]", text[b:b + 3]):
+                continue  # "YouTube or Egocentric videos": a capitalised word before a noun modifies it
             if is_name_token(name.split()[0]) or (name[:1].isupper() and len(name.split()) == 1 and a > 0
                                                    and text[a - 2:a] not in (". ", "\n\n")):
                 out.append((a, b))
