@@ -33,7 +33,7 @@ from kg.model import (
     Result,
     Section,
 )
-from kg.nlp.sentences import doc_text
+from kg.nlp.sentences import doc_text, make_docs
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +308,8 @@ def _worker_extract(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     assert _WORKER_NLP is not None
     out = []
     batch = [Paper.from_dict(p) for p in papers]
-    for paper, doc in zip(batch, _WORKER_NLP.pipe(paper_text(p) for p in batch), strict=True):
+    docs = _WORKER_NLP.pipe(make_docs(_WORKER_NLP, (paper_text(p) for p in batch)))
+    for paper, doc in zip(batch, docs, strict=True):
         out.append(doc_to_extraction(doc, paper, EXTRACTOR_ID).to_dict())
     return out
 
@@ -322,7 +323,8 @@ def extract_papers(
         from kg.nlp import load_nlp
 
         nlp = nlp or load_nlp()
-        for paper, doc in zip(papers, nlp.pipe((paper_text(p) for p in papers), batch_size=batch_size), strict=True):
+        docs = nlp.pipe(make_docs(nlp, (paper_text(p) for p in papers)), batch_size=batch_size)
+        for paper, doc in zip(papers, docs, strict=True):
             yield doc_to_extraction(doc, paper, EXTRACTOR_ID)
         return
     chunks = [[p.to_dict() for p in papers[i : i + batch_size]] for i in range(0, len(papers), batch_size)]

@@ -18,13 +18,14 @@ Rules (each tested in ``tests/test_nlp_candidates.py``):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.lexicon import load_lexicon
 from kg.model import EntityType
-from kg.nlp.cues import head_type, is_name_token, load_cues
+from kg.nlp.cues import FoldedPattern, anchored_finditer, head_type, is_name_token, load_cues
 from kg.nlp.sentences import doc_text, split_sentences
 
 Candidate = tuple[int, int, str, str, float, bool]
@@ -178,16 +179,22 @@ def naming_candidates(text: str, sentences: list[tuple[int, int]]) -> list[Candi
     out: list[Candidate] = []
     for s0, s1 in sentences:
         sent = text[s0:s1]
-        own = re.search(r"\b(?:we|our|proposed|this (?:paper|work))\b", sent, re.I)
-        for m in _NAMING_ANYWHERE.finditer(sent):
-            if not own:
-                continue
+        low = sent.lower()
+        # Cheap substring tests first: most sentences name nothing and need no regex at all.
+        own = re.search(r"\b(?:we|our|proposed|this (?:paper|work))\b", low)
+        if own is None and "propos" not in low and "introduc" not in low and "present" not in low \
+                and "develop" not in low:
+            continue
+        naming = own is not None and any(w in low for w in ("call", "name", "dub", "term", "coin"))
+        for m in _NAMING_ANYWHERE.finditer(sent) if naming else ():
             name = m.group(1)
             if "(" in name:  # "we call sparse low-rank adaptation (SoRA)": the abbreviation rule has it
                 continue
             n0, n1 = _strip_trailing(text, s0 + m.start(1), s0 + m.end(1))
             out.append((n0, n1, head_type(sent[: m.start()].strip()).value, "propose:named", 0.9, True))
         for pattern, rule, conf in ((_OUR_PAREN, "propose:our", 0.85), (_APPOSITION_AFTER_COMMA, "propose:apposition", 0.85)):
+            if pattern is _OUR_PAREN and ("our" not in low or "(" not in sent):
+                continue
             for m in pattern.finditer(sent):
                 if not is_name_token(m.group(1).split()[0]) and pattern is _OUR_PAREN:
                     continue
@@ -196,13 +203,13 @@ def naming_candidates(text: str, sentences: list[tuple[int, int]]) -> list[Candi
     return out
 
 
-_COMPONENT_CUE = re.compile(
+_COMPONENT_CUE = FoldedPattern(
     r"\b(?:our|novel|new|proposed|introduc\w*|propos\w*|design\w*|develop\w*|present\w*|incorporat\w*|"
     r"includ\w*|featur\w*|employ\w*|leverag\w*|involv\w*|consist\w*|compris\w*|devis\w*|equip\w*|"
-    r"construct\w*|build\w*|built)\b", re.I)
-_BACKGROUND_CUE = re.compile(
+    r"construct\w*|build\w*|built)\b")
+_BACKGROUND_CUE = FoldedPattern(
     r"\b(?:existing|previous|prior|such as|e\.g\.|like|compared|outperform\w*|than|unlike|traditional|"
-    r"conventional|popular|widely|recent(?:ly)?|standard|typical(?:ly)?|commonly)\b", re.I)
+    r"conventional|popular|widely|recent(?:ly)?|standard|typical(?:ly)?|commonly)\b")
 _INSTITUTION = re.compile(r"\b(?:University|College|Institute|Foundation|Hospital|Center|Centre|Laboratory|Agency)\b")
 _TASK_LAST = re.compile(
     r"(?:recognition|classification|detection|segmentation|retrieval|translation|generation|prediction|"
@@ -241,13 +248,17 @@ def component_candidates(
     return out
 
 
+_APPOSITIVE = re.compile(
+    r"(?<![\w-])([A-Za-z][\w\-+^]*(?:\s[A-Z0-9][\w\-+^]*)?)(?:,\s+(?:a|an)|\s+is\s+(?:a|an))\s+"
+    r"(?:novel|new|simple|first)\b([^,.;]{0,60})")
+_APPOSITIVE_ANCHOR = re.compile(r"\b(?:novel|new|simple|first)\b")
+_ARTIFACT_ANCHOR = re.compile(r"\s(?:dataset|benchmark|corpus|suite|testbed|challenge)s?\b")
+
+
 def appositive_candidates(text: str) -> list[Candidate]:
     """"X, a novel/new … framework" and "X is a novel …": X is introduced by this paper."""
     out: list[Candidate] = []
-    for m in re.finditer(
-        r"(?<![\w-])([A-Za-z][\w\-+^]*(?:\s[A-Z0-9][\w\-+^]*)?)(?:,\s+(?:a|an)|\s+is\s+(?:a|an))\s+(?:novel|new|simple|first)\b([^,.;]{0,60})",
-        text,
-    ):
+    for m in anchored_finditer(_APPOSITIVE, _APPOSITIVE_ANCHOR, text, before=80):
         name = m.group(1)
         if not is_name_token(name.split()[0]) or _is_generic(name):
             continue
@@ -258,7 +269,7 @@ def appositive_candidates(text: str) -> list[Candidate]:
 def artifact_candidates(text: str) -> list[Candidate]:
     """"the X dataset", "X benchmark", "X corpus": a named data artifact (not yet known to be used)."""
     out: list[Candidate] = []
-    for m in _ARTIFACT.finditer(text):
+    for m in anchored_finditer(_ARTIFACT, _ARTIFACT_ANCHOR, text, before=100):
         name = m.group(1).strip()
         words = name.split()
         # Keep the coined part: "the large-scale Wildtrack dataset" → "Wildtrack" (drop leading prose words).

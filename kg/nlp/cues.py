@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
@@ -17,28 +19,85 @@ from kg.model import EntityType
 
 @dataclass(frozen=True)
 class Cues:
-    propose: re.Pattern[str]
-    naming: re.Pattern[str]
-    beat: re.Pattern[str]
-    comparative_than: re.Pattern[str]
-    background: re.Pattern[str]
-    measure: re.Pattern[str]
-    task: re.Pattern[str]
+    propose: FoldedPattern
+    naming: FoldedPattern
+    beat: FoldedPattern
+    comparative_than: FoldedPattern
+    background: FoldedPattern
+    measure: FoldedPattern
+    task: FoldedPattern
     heads: dict[str, EntityType]
     generic_baselines: frozenset[str]
     generic_terms: frozenset[str]
     generic_heads: frozenset[str]
-    metric_before: re.Pattern[str]
-    metric_after: re.Pattern[str]
+    metric_before: FoldedPattern
+    metric_after: FoldedPattern
     units: dict[str, str]
 
 
+class FoldedPattern:
+    """A case-insensitive pattern that runs as a case-*sensitive* one on the lower-cased text.
+
+    Why: Python's ``re`` is slow on long word alternations under ``re.IGNORECASE``; the same pattern on
+    ``text.lower()`` is about three times faster (benchmarked on the sample corpus: the "beats" cues
+    114 → 38 µs per abstract). The pattern's literal words must be lower-case (escapes such as ``\\w`` are).
+    Offsets are those of the original text because ``str.lower`` keeps the length of almost every text;
+    when it does not (a few Unicode letters expand), the ``re.IGNORECASE`` twin runs on the original.
+    Match objects carry the lower-cased text: use their offsets, not ``group()``, for names.
+    """
+
+    __slots__ = ("fast", "pattern", "safe")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        if any(c.isupper() for c in re.sub(r"\\.", "", pattern)):
+            raise ValueError(f"a folded pattern must be written in lower case: {pattern[:60]!r}")
+        self.pattern = pattern
+        self.fast = re.compile(pattern, flags & ~re.I)
+        self.safe = re.compile(pattern, flags | re.I)
+
+    def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
+        low = text.lower()
+        return (self.fast, low) if len(low) == len(text) else (self.safe, text)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        pattern, subject = self._pick(text)
+        return pattern.search(subject, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        pattern, subject = self._pick(text)
+        return pattern.match(subject, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        pattern, subject = self._pick(text)
+        return pattern.finditer(subject, pos, endpos)
+
+
+def anchored_finditer(pattern: re.Pattern[str], anchor: re.Pattern[str], text: str, before: int) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match contains an ``anchor`` match that starts at
+    most ``before`` characters after the match does.
+
+    Why: a pattern that opens with a name-shaped group is tried at every character of the abstract; its
+    anchor word ("dataset", "novel") is rare and cheap to find. Running the pattern only in the window
+    before each anchor gives the same matches several times faster (benchmarks/extract_speed.py).
+    """
+    last_end = 0
+    for a in anchor.finditer(text):
+        m = pattern.search(text, max(last_end, a.start() - before), min(len(text), a.end() + 80))
+        while m is not None and m.end() <= last_end:
+            m = pattern.search(text, m.end(), min(len(text), a.end() + 80))
+        if m is None or m.start() > a.start():
+            continue
+        last_end = m.end()
+        yield m
+
+
 def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    words = [w.lower() for w in words]
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
 
 
-def _words(words: list[str]) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-])(?:{_alt(words)})(?![\w-])", re.I)
+def _words(words: list[str]) -> FoldedPattern:
+    return FoldedPattern(rf"(?<![\w-])(?:{_alt(words)})(?![\w-])")
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,7 +112,7 @@ def load_cues() -> Cues:
         propose=_words(data["propose_verbs"]),
         naming=_words(data["naming_verbs"]),
         beat=_words(data["beat_cues"]),
-        comparative_than=re.compile(rf"(?<![\w-])(?:{_alt(data['comparative_than'])})\b[^.;]{{0,60}}?\bthan\b", re.I),
+        comparative_than=FoldedPattern(rf"(?<![\w-])(?:{_alt(data['comparative_than'])})\b[^.;]{{0,60}}?\bthan\b"),
         background=_words(data["background_cues"]),
         measure=_words([w for w in data["measure_cues"] if w != "%"]),
         task=_words(data["task_cues"]),
@@ -63,8 +122,8 @@ def load_cues() -> Cues:
             line.strip().lower() for line in generic.splitlines() if line.strip() and not line.startswith("# ")
         ),
         generic_heads=frozenset(w.lower() for w in data["generic_heads"]),
-        metric_before=re.compile(rf"(?:{_alt(data['metric_modifiers_before'])})\s+$", re.I),
-        metric_after=re.compile(rf"\s+(?:{_alt(data['metric_modifiers_after'])})\b", re.I),
+        metric_before=FoldedPattern(rf"(?:{_alt(data['metric_modifiers_before'])})\s+$"),
+        metric_after=FoldedPattern(rf"\s+(?:{_alt(data['metric_modifiers_after'])})\b"),
         units=dict(data["result_units"]),
     )
 

@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.model import EntityType, RelationType
-from kg.nlp.cues import extend_metric_span, is_name_token, load_cues
+from kg.nlp.cues import FoldedPattern, anchored_finditer, extend_metric_span, is_name_token, load_cues
 from kg.nlp.sentences import doc_text
 
 Finding = tuple[str, int, int, str, float]
@@ -90,12 +90,12 @@ def _is_named_method(item: str, generic: frozenset[str], heads: frozenset[str] =
     return len(words) >= 2 and all(w[:1].isupper() for w in words if w.lower() not in ("of", "for", "and", "with"))
 
 
-_GAIN_OVER = re.compile(
+_GAIN_OVER = FoldedPattern(
     r"\b(?:improvement|improvements|gain|gains|speedup|speed-up|acceleration|advantage|margin|boost|superior|"
     r"superiority)s?\b"
-    r"(?:[^.;]|\.\d){0,60}?\bover\b", re.I)
-_COMPARE_OURS = re.compile(
-    r"\bcompar(?:e|es|ed|ing)\s+(?:our|the proposed|this|their)\b[^.;]{0,40}?\b(?:to|with|against)\b", re.I)
+    r"(?:[^.;]|\.\d){0,60}?\bover\b")
+_COMPARE_OURS = FoldedPattern(
+    r"\bcompar(?:e|es|ed|ing)\s+(?:our|the proposed|this|their)\b[^.;]{0,40}?\b(?:to|with|against)\b")
 
 
 def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
@@ -149,8 +149,8 @@ def _has(pattern: re.Pattern[str], text: str) -> bool:
     return pattern.search(text) is not None
 
 
-_FIRST_PERSON = re.compile(r"\b(?:we|our|us|this (?:paper|work)|the proposed|experiments?|experimental|evaluat\w*|"
-                           r"results?(?!\s+in\b))\b", re.I)  # "result in disparities" is a verb
+_FIRST_PERSON = FoldedPattern(r"\b(?:we|our|us|this (?:paper|work)|the proposed|experiments?|experimental|evaluat\w*|"
+                           r"results?(?!\s+in\b))\b")  # "result in disparities" is a verb
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?\s?(?:%|x\b|×)")
 
 
@@ -172,7 +172,7 @@ def used_datasets(text: str, sentences: list[tuple[int, int]], mentions: list[Me
         conf = 0.85 if _has(_FIRST_PERSON, sent) or _NUMBER.search(sent) else 0.6
         out.append((RelationType.USES.value, start, end, f"kg_relations:uses:{rule.split(':')[0]}", conf))
     used = [(s, e, EntityType.DATASET.value, "") for _, s, e, _, _ in out]
-    for start, end in coordinated_datasets(text, used):
+    for start, end in coordinated_datasets(text, used, sentences):
         out.append((RelationType.USES.value, start, end, "kg_relations:uses:coordination", 0.6))
     return out
 
@@ -182,7 +182,9 @@ _LIST = re.compile(rf"(?<![\w-])({_ITEM})((?:,\s*{_ITEM}){{0,8}}),?\s+(?:and|or|
 _LIST_ITEM = re.compile(_ITEM)
 
 
-def coordinated_datasets(text: str, mentions: list[Mention]) -> list[tuple[int, int]]:
+def coordinated_datasets(
+    text: str, mentions: list[Mention], sentences: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
     """Unknown names listed together with a known dataset: "on Cora, Citeseer, and Pubmed",
     "ogbn-products and snap-patents". A list is a list of like things, so when one member is a dataset
     the coined-looking others are datasets too (plain words are not: "ImageNet and other data")."""
@@ -191,7 +193,10 @@ def coordinated_datasets(text: str, mentions: list[Mention]) -> list[tuple[int, 
         return []
     taken = [(s, e) for s, e, _, _ in mentions]
     out: list[tuple[int, int]] = []
-    for m in _LIST.finditer(text):
+    # Only sentences that name a known dataset can hold such a list (and scanning just those is much faster).
+    windows = sorted({_sentence_of(sentences, s) for s, _ in known}) if sentences else [(0, len(text))]
+    matches = [m for w0, w1 in windows if w1 for m in _LIST.finditer(text, w0, w1)]
+    for m in matches:
         items = [(m.start(1), m.end(1))]
         items += [(m.start(2) + i.start(), m.start(2) + i.end()) for i in _LIST_ITEM.finditer(m.group(2))]
         items.append((m.start(3), m.end(3)))
@@ -218,9 +223,9 @@ _METRIC_AS_MODIFIER = re.compile(
     r"\s+(?:imagery|images?|data|datasets?|models?|networks?|modules?|layers?|sensors?|signals?|foundation|"
     r"bank|banks|cells?|units?|architecture)\b")
 # "with high accuracy", "better efficiency": a quality claimed in prose, not a measure reported.
-_QUALITATIVE = re.compile(
+_QUALITATIVE = FoldedPattern(
     r"\b(?:high|higher|highest|better|best|improved|superior|good|great|strong|remarkable|impressive|competitive|"
-    r"comparable|satisfactory|reasonable|decent|excellent|low|lower|reduced)\s+$", re.I)
+    r"comparable|satisfactory|reasonable|decent|excellent|low|lower|reduced)\s+$")
 _BARE_MEASURES = frozenset({"accuracy", "efficiency", "performance", "speed", "robustness", "quality", "memory",
                             "computational cost", "computation cost", "running time", "runtime", "training time",
                             "inference time", "inference speed", "training speed", "power consumption"})
@@ -259,9 +264,12 @@ def measured_metrics(text: str, sentences: list[tuple[int, int]], mentions: list
     return out
 
 
-_TASK_PATTERNS = (
-    re.compile(r"\b(?:the )?(?:task|problem) of ([a-z][\w\- ]{3,60}?)(?=[,.;(]| is| in| and| that| which| with| for)", re.I),
-    re.compile(r"(?:^|[.;]\s|\n)([A-Z][\w\- ]{3,60}?)(?: \([A-Za-z\-]+\))? (?:is|remains|has become|has been) (?:a|an|one of the)\b[^.]{0,40}?\b(?:task|problem|challenge)", re.M),
+_TASK_PATTERNS = (  # (pattern, the rare word every match contains, how far before it a match may start)
+    (re.compile(r"\b(?:the )?(?:task|problem) of ([a-z][\w\- ]{3,60}?)(?=[,.;(]| is| in| and| that| which| with| for)",
+                re.I), re.compile(r"(?i)\b(?:task|problem) of\b"), 8),
+    (re.compile(r"(?:^|[.;]\s|\n)([A-Z][\w\- ]{3,60}?)(?: \([A-Za-z\-]+\))? (?:is|remains|has become|has been) "
+                r"(?:a|an|one of the)\b[^.]{0,40}?\b(?:task|problem|challenge)", re.M),
+     re.compile(r"\b(?:task|problem|challenge)"), 200),
 )
 
 
@@ -346,8 +354,8 @@ def addressed_tasks(
     if title_end > 0:
         for a, b in title_tasks(text[:title_end]):
             add(a, b, 3.5, "title")
-    for pattern in _TASK_PATTERNS:
-        for m in pattern.finditer(text):
+    for pattern, anchor, before in _TASK_PATTERNS:
+        for m in anchored_finditer(pattern, anchor, text, before):
             phrase = m.group(1).strip()
             if 1 <= len(phrase.split()) <= 6 and phrase.lower() not in cues.generic_terms:
                 add(m.start(1), m.start(1) + len(phrase), 2.0, "pattern")

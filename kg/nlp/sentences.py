@@ -9,6 +9,7 @@ abbreviation or a single initial; a blank line (title / abstract separator) alwa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 import numpy
 from spacy.attrs import IDX, SENT_START
@@ -59,6 +60,18 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         doc._.kg_text = text
     return text
+
+
+def make_docs(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
+    """Tokenise ``texts`` into Docs that already know their text, for ``nlp.pipe``.
+
+    Why: spaCy rebuilds ``Doc.text`` from the tokens (a Python object per token); we have the exact
+    string in hand, so we keep it instead (measured: a sixth of the whole pipeline's time on 3,000 abstracts).
+    """
+    for text in texts:
+        doc = nlp.make_doc(text)
+        doc._.kg_text = text
+        yield doc
 
 
 class SentenceSplitter:
