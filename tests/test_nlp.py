@@ -129,6 +129,13 @@ def _proposed(text: str) -> set[str]:
         ("Title\n\nThis includes Mathematical Expression Recognition (MER) in the wild.", set()),
         ("Title\n\nThe data includes scans from the Kessler Foundation (KF).", set()),
         ("Title\n\nUnlike existing methods such as the Adaptive Token Mixer (ATM), ours is fast.", set()),
+        # generic classes, dimensions and names that would run over a sentence end are not proposals
+        ("Title\n\nWe leverage the in-context learning of Large Language Models (LLMs) to build it.", set()),
+        ("Title\n\nThis work presents a graph neural network (GNN) framework for the MIS problem.", set()),
+        ("Title\n\nWe present a framework combining a 3D physics simulator with a deep model.", set()),
+        ("Title\n\nWe put forward a local learning method, dubbed AugLocal. AugLocal is fast.", {"AugLocal"}),
+        ("Title\n\nWe introduce the Accuracy and Global-Local Fairness Optimality Problem (AGLFOP), a program.",
+         {"Accuracy and Global-Local Fairness Optimality Problem", "AGLFOP"}),
     ],
 )
 def test_propose_candidates(text, expected):
@@ -171,6 +178,9 @@ def _assert_targets(ex, rtype: RelationType, expected: set[str]) -> None:
         ("It demonstrates superior scalability over MAE and traditional autoregressive methods.", {"MAE"}),
         ("It is effective (e.g., 7.08% performance gain on Something-Something V1 over ViT-B).", {"ViT-B"}),
         ("Compared with HR images, LR images often lose some key features.", set()),
+        # paradigms, fragments and generic references are not named baselines
+        ("Our method outperforms Continual Learning and numerical weather prediction by far.", set()),
+        ("It surpasses SOTA LLIE methods and 24 RGB-D SOD models.", set()),
     ],
 )
 def test_beats(nlp, abstract, expected):

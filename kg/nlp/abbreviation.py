@@ -73,6 +73,20 @@ def find_long_form_by_initials(short: str, candidate: str) -> int | None:
         # Mixed-case short forms ("DeGLA", "MLICv2") take letters from inside words: leave them to S&H.
         return None
     initials = list(_INITIAL.finditer(candidate))
+    # Minor words ("and", "of") rarely give a letter: "Accuracy and Global-Local … Problem (AGLFOP)" takes
+    # its A from "Accuracy". Try without them first, then with them ("Bag of Words (BoW)").
+    content = [m for m in initials if candidate[m.start():].split(None, 1)[0].lower() not in _MINOR_WORDS]
+    for pool in (content, initials):
+        start = _initials_start(s_chars, pool)
+        if start is not None:
+            return start
+    return None
+
+
+_MINOR_WORDS = frozenset({"and", "or", "of", "the", "for", "with", "to", "in", "on", "a", "an", "via", "by"})
+
+
+def _initials_start(s_chars: list[str], initials: list[re.Match[str]]) -> int | None:
     s_idx = len(s_chars) - 1
     i = len(initials) - 1
     last_start = None

@@ -54,6 +54,9 @@ def _strip_trailing(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _is_generic(phrase: str) -> bool:
     cues = load_cues()
+    low = phrase.lower().strip()
+    if low in cues.generic_terms or low.rstrip("s") in cues.generic_terms:
+        return True  # "Large Language Models", "state-of-the-art"
     words = [w.lower() for w in re.findall(r"[\w\-]+", phrase)]
     return not words or all(w in cues.generic_terms or w in cues.generic_baselines or w in _DETERMINERS for w in words)
 
@@ -112,6 +115,9 @@ def propose_candidates(
                 gap = text[last:first]
                 if ";" in gap or ". " in gap or (found and not re.search(r"\b(?:and|or)\b|,", gap)):
                     continue
+                long = text[l0:l1]
+                if long.islower() and (load_lexicon().lookup(long) or load_lexicon().lookup(text[a0:a1])):
+                    continue  # "a graph neural network (GNN) framework": a known kind of thing, not a new name
                 tail = re.split(r"[,;.]| (?:and|that|which|to|for|with)\b", text[max(a1, l1) + 1 : max(a1, l1) + 40])[0]
                 etype = head_type((text[l0:l1] + " " + tail.strip(" )")).strip())
                 out.append((l0, l1, etype.value, "propose:abbreviation", 0.9, True))
@@ -309,7 +315,24 @@ def find_candidates(
     out += component_candidates(text, sentences, abbreviations)
     out += appositive_candidates(text)
     out += artifact_candidates(text)
-    return out
+    return [t for t in (_tidy_in(text, c) for c in out) if t is not None]
+
+
+_LEADING_JOINER = re.compile(r"^(?:and|or|of|the|for|with|to|a|an)\s+", re.I)
+
+
+def _tidy_in(text: str, c: Candidate) -> Candidate | None:
+    s, e, etype, rule, conf, proposed = c
+    cut = text.find(". ", s, e)
+    if cut >= 0:
+        e = cut
+    lead = _LEADING_JOINER.match(text, s, e)
+    if lead and e - lead.end() > 1:
+        s = lead.end()
+    name = text[s:e].strip()
+    if not name or _is_generic(name) or re.fullmatch(r"\d+D", name):
+        return None
+    return (s, e, etype, rule, conf, proposed)
 
 
 class CandidateDetector:

@@ -69,6 +69,9 @@ def _clean_item(item: str, heads: frozenset[str] = frozenset()) -> str:
     return item.strip()
 
 
+_PARADIGM_LAST = re.compile(
+    r"^(?:learning|prediction|classification|detection|segmentation|recognition|generation|estimation|"
+    r"translation|retrieval|forecasting|understanding|reasoning)$", re.I)
 _DATA_NOUNS = frozenset({"images", "image", "data", "inputs", "samples", "features", "videos", "labels", "frames"})
 
 
@@ -78,6 +81,10 @@ def _is_named_method(item: str, generic: frozenset[str], heads: frozenset[str] =
         return False
     if words[-1].lower() in _DATA_NOUNS:
         return False  # "compared with HR images": inputs, not a method
+    if item.endswith("-") or words[0].isdigit() or any(w.lower() in ("sota", "sotas", "soa") for w in words):
+        return False  # "AI-", "24 RGB-D SOD", "SOTA LLIE": fragments and generic references
+    if _PARADIGM_LAST.search(words[-1]) and not any(is_name_token(w) for w in words):
+        return False  # "Continual Learning", "numerical weather prediction": a problem or paradigm, not a method
     if all(w.lower() in generic for w in words):
         return False
     if len(words) > 1 and words[-1].lower() in heads:
@@ -294,6 +301,8 @@ _TITLE_FRAMING = re.compile(
     r"fast|faster|efficient|scalable|realistic|real-world|high-fidelity|high-quality|accurate|effective|"
     r"simple|practical|lightweight|better|improved|parsimonious|universal|generalizable|versatile|"
     r"flexible|stable|reliable|zero-cost|training-free|plug-and-play)\s+)+", re.I)
+_TOO_GENERAL_TASKS = frozenset({"training", "learning", "inference", "evaluation", "testing", "deployment",
+                                "computation", "optimization", "modeling", "modelling"})
 _TITLE_SPLIT = re.compile(r"\s+(?:for|of|in|on|with|via|using|through|by|from)\s+", re.I)
 
 
@@ -325,6 +334,8 @@ def title_tasks(title: str) -> list[tuple[int, int]]:
             words = phrase.split()
             if not words or not TASK_HEADS.search(words[-1]) or is_name_token(words[0]) and len(words) == 1:
                 continue
+            if phrase.lower() in _TOO_GENERAL_TASKS:
+                continue  # "Efficient Training of …" leaves "Training": too general to be the paper's task
             if (a, a + len(phrase)) not in out:
                 out.append((a, a + len(phrase)))
     return out
