@@ -44,15 +44,23 @@ STRONG_PROPOSALS = frozenset({"title", "propose:abbreviation", "propose:named", 
 
 
 def _data_hash() -> str:
+    """Hash of what decides an extraction besides the lexicon: the cue data *and* the rule code.
+
+    Why the code too: ``kg build`` reuses cached extractions whose extractor id matches; a changed rule
+    with an unchanged version number must not silently keep the old extractions.
+    """
     h = hashlib.sha1()
     for name in ("cues.json", "generic_terms.txt"):
         h.update((resources.files("kg.nlp") / "data" / name).read_bytes())
+    for module in sorted(p.name for p in resources.files("kg.nlp").iterdir() if p.name.endswith(".py")):
+        h.update((resources.files("kg.nlp") / module).read_bytes())
+    h.update((resources.files("kg") / "extract.py").read_bytes())
     return h.hexdigest()[:8]
 
 
 def extractor_id() -> str:
-    """Provenance of an extraction: code version + lexicon version + cue data version."""
-    return f"paperkg-rules/{__version__}+lexicon/{load_lexicon().version}+cues/{_data_hash()}"
+    """Provenance of an extraction: code version + lexicon version + rules (cue data and code) version."""
+    return f"paperkg-rules/{__version__}+lexicon/{load_lexicon().version}+rules/{_data_hash()}"
 
 
 EXTRACTOR_ID = extractor_id()
@@ -204,7 +212,9 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
         etype = spans[group_spans[0]][0]
         if lex_ids:
             etype = lexicon.by_id[lex_ids[0]].type
-        for rt in rel_types:
+        # A name takes the type its relation demands ("outperforms X" → X is a method), except that a known
+        # task stays a task ("better than CL baselines", CL = continual learning, names a family of methods).
+        for rt in rel_types if etype is not EntityType.TASK or not lex_ids else ():
             if rt is not RelationType.PROPOSES and etype not in RELATION_RANGE[rt]:
                 etype = EntityType.DATASET if rt is RelationType.USES else next(iter(RELATION_RANGE[rt]))
                 break
