@@ -156,6 +156,14 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
     groups = _Groups()
     for (s, e) in spans:
         groups.find(entity_key(text[s:e]))
+    # "mean Dice coefficient 0.54", "linear probing mAP": a measure widened by a modifier in front is the
+    # lexicon's measure named more precisely; one entity, so both names are kept.
+    lex_metrics = [(s, e) for (s, e), v in spans.items() if v[3] and v[0] is EntityType.METRIC]
+    for (s, e), v in list(spans.items()):
+        if v[0] is EntityType.METRIC and not v[3]:
+            inner = next(((a, b) for a, b in lex_metrics if s < a and b == e), None)
+            if inner is not None:
+                groups.union(entity_key(text[s:e]), entity_key(text[inner[0]:inner[1]]))
     short_long: dict[str, tuple[str, str]] = {}
     for (a0, a1), (l0, l1) in doc._.kg_abbreviations or []:
         ka, kl = entity_key(text[a0:a1]), entity_key(text[l0:l1])

@@ -234,6 +234,10 @@ def test_measures(nlp, abstract, expected):
         ("PSNR improves by 0.5 dB.", [(0.5, "dB", "PSNR")]),
         # counts, sizes, years and bit-widths are not results
         ("We train for 160 epochs in 2024 on 8 GPUs with 2-bit weights and 7B parameters.", []),
+        # slash-joined values are one result each, the unit written once applies to all
+        ("Our ViT-S/ViT-B achieve 84.8/85.0 mAP on BigEarthNet.", [(84.8, None, "mAP"), (85.0, None, "mAP")]),
+        ("It gives 7.08/5.15/2.17% accuracy gains at Frame 4/8/16.",
+         [(7.08, "%", "accuracy"), (5.15, "%", "accuracy"), (2.17, "%", "accuracy")]),
     ],
 )
 def test_results(nlp, abstract, values):
@@ -358,3 +362,10 @@ def test_uses_lists_end_with_the_sentence_and_skip_modifiers(nlp):
 def test_generic_phrases_are_not_datasets(nlp):
     ex = _extract(nlp, "A Paper", "Experiments on synthetic and real-world datasets show 5% gains.")
     assert _targets(ex, RelationType.USES) == []
+
+
+def test_a_measure_named_more_precisely_is_the_same_entity(nlp):
+    ex = _extract(nlp, "A Paper", "Testing on ATLAS yielded a mean Dice coefficient of 0.54.")
+    (metric,) = [e for e in ex.entities if e.type is EntityType.METRIC]
+    assert {"mean Dice coefficient", "Dice coefficient"} <= set(metric.names)
+    assert metric.lexicon_id == "metric:dice"

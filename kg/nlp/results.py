@@ -40,6 +40,43 @@ _NOT_RESULT_AFTER = re.compile(
     r"shots?|-shot|words?|frames?|nodes?|edges?|models?|methods?|billion|million|thousand|h\b|M\b|B\b|st\b|nd\b|rd\b|th\b)",
     re.I,
 )
+# "84.8/85.0 mAP", "7.08/5.15/2.17% gain": several results in one slash-joined group, the unit written once.
+_SLASHED = re.compile(r"(?<![\w.\-/])\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)+(?P<unit>\s?(?:%|×|x(?!\w)))?(?![\w/])")
+_ONE = re.compile(r"\d+(?:\.\d+)?")
+
+
+class _Value:
+    """A match-like view of one number of a slash-joined group (``start``/``end``/``group`` as ``re.Match``)."""
+
+    __slots__ = ("_end", "_num", "_start", "_unit")
+
+    def __init__(self, start: int, end: int, num: str, unit: str | None) -> None:
+        self._start, self._end, self._num, self._unit = start, end, num, unit
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, name: str) -> str | None:
+        return self._num if name == "num" else self._unit
+
+
+def _values(sent: str) -> list[re.Match[str] | _Value]:
+    """Every candidate number of a sentence, slash-joined groups split into their members."""
+    groups = list(_SLASHED.finditer(sent))
+    out: list[re.Match[str] | _Value] = []
+    for g in groups:
+        unit = (g.group("unit") or "").strip() or None
+        body_end = g.start("unit") if g.group("unit") else g.end()
+        for n in _ONE.finditer(sent, g.start(), body_end):
+            out.append(_Value(n.start(), n.end() if n.end() < body_end else g.end(), n.group(), unit))
+    inside = [(g.start(), g.end()) for g in groups]
+    out += [m for m in _VALUE.finditer(sent) if not any(a <= m.start() < b for a, b in inside)]
+    return sorted(out, key=lambda m: m.start())
+
+
 _METRIC_NEAR = 40  # characters: "53.14% top-1 accuracy" / "accuracy of 53.14%"
 
 
@@ -79,7 +116,7 @@ def find_results(text: str, sentences: list[tuple[int, int]], mentions: list[Men
     out: list[ResultTuple] = []
     for s0, s1 in sentences:
         sent = text[s0:s1]
-        for m in _VALUE.finditer(sent):
+        for m in _values(sent):
             v0, v1 = s0 + m.start(), s0 + m.end()
             raw = m.group("num").replace("−", "-").replace(",", "")
             unit = m.group("unit")
