@@ -134,6 +134,13 @@ def _proposed(text: str) -> set[str]:
         ("Title\n\nThis work presents a graph neural network (GNN) framework for the MIS problem.", set()),
         ("Title\n\nWe present a framework combining a 3D physics simulator with a deep model.", set()),
         ("Title\n\nWe put forward a local learning method, dubbed AugLocal. AugLocal is fast.", {"AugLocal"}),
+        ("Title\n\nWe propose Fides, a novel framework for validation of ML-as-a-Service (MLaaS) inference.",
+         {"Fides"}),
+        # a title that is itself a named artifact, but not a description or a known class
+        ("Progressive Ensemble Networks for Zero-Shot Recognition\n\nWe study it.", {"Progressive Ensemble Networks"}),
+        ("A Generative Framework for Low-Cost Result Validation\n\nWe study it.", set()),
+        ("Accelerating Toeplitz Neural Network with Constant-time Inference\n\nWe study it.", set()),
+        ("Convolutional Neural Networks for Sentence Classification\n\nWe study it.", set()),
         ("Title\n\nWe introduce the Accuracy and Global-Local Fairness Optimality Problem (AGLFOP), a program.",
          {"Accuracy and Global-Local Fairness Optimality Problem", "AGLFOP"}),
     ],

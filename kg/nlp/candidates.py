@@ -81,11 +81,41 @@ def title_name(title: str) -> tuple[int, int] | None:
     return m.start(1), m.end(1)
 
 
+_TITLE_ARTIFACT = re.compile(
+    r"^((?:[A-Z0-9][\w\-]*\s){0,4}(?:Network|Networks|Net|Transformer|Transformers|Model|Models|Framework|"
+    r"Module|Machine|Machines|Autoencoder|Autoencoders|Architecture|Optimizer|Algorithm))"
+    r"(?=\s+(?:for|with|via|in|on|of|to|and|using)\b|\s*$)")
+
+
+def title_artifact(title: str) -> tuple[int, int] | None:
+    """A title that *is* a named artifact: "Idempotent Generative Network", "Progressive Ensemble Networks
+    for Zero-Shot Recognition". Every word Title-Case and the head an artifact noun; a name the field
+    already knows ("Convolutional Neural Networks for …", in the lexicon) or a generic class is not new."""
+    if ":" in title:
+        return None
+    m = _TITLE_ARTIFACT.match(title)
+    # Two modifiers at least ("Graph Transformers", "Dynamical Model" describe a kind), and no opening
+    # gerund ("Accelerating Toeplitz Neural Network …" improves an existing network).
+    first = m.group(1).split()[0].lower() if m else ""
+    if not m or len(m.group(1).split()) < 3 or first.endswith("ing") or first in ("a", "an", "the"):
+        return None
+    name = m.group(1)
+    if _is_generic(name) or load_lexicon().lookup(name) or load_lexicon().lookup(name.rstrip("s")):
+        return None
+    return m.start(1), m.end(1)
+
+
 def _phrase_after(text: str, pos: int, limit: int) -> tuple[int, int]:
     """The noun-phrase-ish chunk starting at ``pos``: up to a clause break, at most ``limit`` chars."""
     end = min(len(text), pos + limit)
     m = re.search(r"[,;.:()]|\s(?:which|that|to|for|with|by|where|based|using|in|on|and)\s", text[pos:end])
     return pos, pos + m.start() if m else end
+
+
+_IMMEDIATE_NAME = re.compile(
+    r"\s+([A-Z][\w\-+^]*(?:\s[A-Z0-9][\w\-+^]*){0,2}),\s+(?:a|an)\s+((?:[\w\-]+\s){0,4}?"
+    r"(?:method|approach|framework|model|algorithm|system|network|technique|benchmark|dataset|tool|library|"
+    r"pipeline|architecture|module|strategy|scheme|metric|loss))\b")
 
 
 def propose_candidates(
@@ -105,6 +135,11 @@ def propose_candidates(
             after0 = s0 + m.end()
             window_end = min(s1, after0 + 160)
             found = False
+            # (0) "we propose Fides, a novel framework …": a capitalised word in apposition right after the verb
+            imm = _IMMEDIATE_NAME.match(text, after0)
+            if imm and not _is_generic(imm.group(1)) and imm.group(1).lower() not in _DETERMINERS:
+                out.append((imm.start(1), imm.end(1), head_type(imm.group(2)).value, "propose:named", 0.85, True))
+                continue
             # (1) an abbreviation defined right after the verb: "propose a Hybrid … Optimizer (HESSO)"
             # Several may follow one verb: "the Image-Grounded Contrast (IGC) loss and Text-… (TGC) loss".
             last = after0
@@ -310,6 +345,10 @@ def find_candidates(
         span = title_name(text[:title_end])
         if span:
             out.append((span[0], span[1], EntityType.METHOD.value, "title", 0.85, True))
+        else:
+            span = title_artifact(text[:title_end])
+            if span:
+                out.append((span[0], span[1], EntityType.METHOD.value, "title:artifact", 0.7, True))
     out += propose_candidates(text, sentences, abbreviations)
     out += naming_candidates(text, sentences)
     out += component_candidates(text, sentences, abbreviations)
