@@ -158,10 +158,12 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
         groups.find(entity_key(text[s:e]))
     # "mean Dice coefficient 0.54", "linear probing mAP": a measure widened by a modifier in front is the
     # lexicon's measure named more precisely; one entity, so both names are kept.
-    lex_metrics = [(s, e) for (s, e), v in spans.items() if v[3] and v[0] is EntityType.METRIC]
+    # Likewise "human action recognition" for a task.
+    widened = (EntityType.METRIC, EntityType.TASK)
+    lex_named = [(s, e, v[0]) for (s, e), v in spans.items() if v[3] and v[0] in widened]
     for (s, e), v in list(spans.items()):
-        if v[0] is EntityType.METRIC and not v[3]:
-            inner = next(((a, b) for a, b in lex_metrics if s < a and b == e), None)
+        if v[0] in widened and not v[3]:
+            inner = next(((a, b) for a, b, t in lex_named if s < a and b == e and t is v[0]), None)
             if inner is not None:
                 groups.union(entity_key(text[s:e]), entity_key(text[inner[0]:inner[1]]))
     short_long: dict[str, tuple[str, str]] = {}

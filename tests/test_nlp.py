@@ -376,3 +376,24 @@ def test_a_measure_named_more_precisely_is_the_same_entity(nlp):
     (metric,) = [e for e in ex.entities if e.type is EntityType.METRIC]
     assert {"mean Dice coefficient", "Dice coefficient"} <= set(metric.names)
     assert metric.lexicon_id == "metric:dice"
+
+
+@pytest.mark.parametrize(
+    ("text", "task", "widened"),
+    [
+        ("We study human action recognition in videos.", "action recognition", "human action recognition"),
+        ("for breast cancer histopathological image classification.", "image classification",
+         "breast cancer histopathological image"),
+        # evaluative words, verbs, capitals and the title break stop the widening
+        ("a challenging object detection problem", "object detection", "object detection"),
+        ("we address zero-shot image recognition", "image recognition", "zero-shot image recognition"),
+        ("Multi-view Object Detection", "Object Detection", "Object Detection"),
+        ("Video Models\n\nDenoising", "Denoising", "Denoising"),
+    ],
+)
+def test_task_mentions_widen_over_their_modifiers(text, task, widened):
+    from kg.nlp.cues import extend_task_span
+
+    s = text.index(task)
+    a, b = extend_task_span(text, s, s + len(task))
+    assert text[a:b].startswith(widened) and b == s + len(task)

@@ -173,3 +173,43 @@ def extend_metric_span(text: str, start: int, end: int) -> tuple[int, int]:
     if m:
         end = m.end()
     return start, end
+
+
+# Words that never belong to a task's name when they stand before it: function words, evaluative and
+# framing adjectives ("challenging object detection", "downstream segmentation").
+_TASK_STOP = frozenset("""
+a an the this that these those our their its his her your my we they it and or but nor of for in on at to
+from by with via into onto over under than as both either each every all any some many several various
+most more less few other such same own new novel existing previous prior recent current modern popular
+standard common typical traditional conventional classic classical important key main major critical
+challenging difficult hard complex simple general generic downstream upstream diverse different
+multiple single real-world practical efficient effective accurate robust fast scalable large-scale
+state-of-the-art sota is are was were be been being has have had do does did can could may might will
+would should must not also further which who whose where when while via using based
+address addresses tackle tackles solve solves improve improves enable enables perform performs
+study studies investigate investigates consider considers explore explores propose proposes present presents
+introduce introduces achieve achieves target targets focus focuses boost boosts benchmark benchmarks
+""".split())
+
+
+def extend_task_span(text: str, start: int, end: int, max_words: int = 3) -> tuple[int, int]:
+    """Widen a task mention leftwards over the modifiers that make it the paper's task.
+
+    "human action recognition", "acoustic event detection", "stroke lesion segmentation" are what papers
+    address; the lexicon knows "action recognition". Lower-case content words (and hyphenated ones) are
+    taken, at most ``max_words``; a function word, an evaluative adjective, a capitalised word, a number or
+    punctuation stops the widening.
+    """
+    pos = start
+    for _ in range(max_words):
+        m = _PREV_WORD.search(text, max(0, pos - 40), pos)
+        if not m:
+            break
+        word = m.group(1)
+        if word in _TASK_STOP or word.endswith(("ly", "ed", "ing", "ous")):
+            break
+        pos = m.start(1)
+    return pos, end
+
+
+_PREV_WORD = re.compile(r"(?<![\w-])([a-z][a-z\-]*[a-z]) +$")

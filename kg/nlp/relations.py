@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.model import EntityType, RelationType
-from kg.nlp.cues import FoldedPattern, anchored_finditer, extend_metric_span, is_name_token, load_cues
+from kg.nlp.cues import FoldedPattern, anchored_finditer, extend_metric_span, extend_task_span, is_name_token, load_cues
 from kg.nlp.sentences import doc_text
 
 Finding = tuple[str, int, int, str, float]
@@ -349,19 +349,21 @@ def addressed_tasks(
     scored: dict[str, float] = Counter()
     first_span: dict[str, tuple[int, int, str]] = {}
 
-    def add(start: int, end: int, score: float, rule: str) -> None:
-        key = re.sub(r"[\s\-]+", " ", text[start:end].lower()).rstrip("s")
+    def add(start: int, end: int, score: float, rule: str, key: str | None = None) -> None:
+        # Mentions of one lexicon task share a key, whatever modifiers widened them ("image representation
+        # learning", "video representation learning"): one task, one of the ``limit`` slots.
+        key = key or re.sub(r"[\s\-]+", " ", text[start:end].lower()).rstrip("s")
         scored[key] += score
         if key not in first_span or start < first_span[key][0]:
             first_span[key] = (start, end, rule)
 
-    for start, end, etype, _rule in mentions:
+    for start, end, etype, rule in mentions:
         if etype != EntityType.TASK.value:
             continue
         s0, s1 = _sentence_of(sentences, start)
         in_title = title_end > 0 and start < title_end
         score = 3.0 if in_title else (1.5 if _has(cues.task, text[s0:s1]) else 1.0)
-        add(start, end, score, "lexicon")
+        add(start, end, score, "lexicon", rule if rule.startswith("lexicon:") else None)
     if title_end > 0:
         for a, b in title_tasks(text[:title_end]):
             add(a, b, 3.5, "title")
@@ -402,8 +404,9 @@ def find_relations(
 def doc_mentions(doc: Doc) -> list[Mention]:
     """Lexicon matches plus candidates that do not overlap one, as (start, end, type, rule)."""
     text = doc_text(doc)
+    widen = {EntityType.METRIC.value: extend_metric_span, EntityType.TASK.value: extend_task_span}
     mentions: list[Mention] = [
-        (*(extend_metric_span(text, s, e) if t == EntityType.METRIC.value else (s, e)), t, f"lexicon:{i}")
+        (*(widen[t](text, s, e) if t in widen else (s, e)), t, f"lexicon:{i}")
         for s, e, t, i in (doc._.kg_lexicon_matches or [])
     ]
     taken = [(s, e) for s, e, _, _ in mentions]
