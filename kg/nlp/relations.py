@@ -276,7 +276,8 @@ _TASK_PATTERNS = (  # (pattern, the rare word every match contains, how far befo
                 re.I), re.compile(r"(?i)\b(?:task|problem) of\b"), 8),
     (re.compile(r"(?:^|[.;]\s|\n)([A-Z][\w\- ]{3,60}?)(?: \([A-Za-z\-]+\))? (?:is|remains|has become|has been) "
                 r"(?:a|an|one of the)\b[^.]{0,40}?\b(?:task|problem|challenge)", re.M),
-     re.compile(r"\b(?:task|problem|challenge)"), 200),
+     re.compile(r"\b(?:is|remains|has become|has been) (?:a|an|one of the)\b[^.]{0,40}?\b(?:task|problem|challenge)"),
+     90),
 )
 
 

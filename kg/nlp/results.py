@@ -65,7 +65,7 @@ class _Value:
 
 def _values(sent: str) -> list[re.Match[str] | _Value]:
     """Every candidate number of a sentence, slash-joined groups split into their members."""
-    groups = list(_SLASHED.finditer(sent))
+    groups = list(_SLASHED.finditer(sent)) if "/" in sent else []
     out: list[re.Match[str] | _Value] = []
     for g in groups:
         unit = (g.group("unit") or "").strip() or None
