@@ -203,6 +203,14 @@ def test_beats(nlp, abstract, expected):
         ("Experiments on the Wildtrack dataset show a 62% drop in detection performance.", {"Wildtrack"}),
         # background mention: not used
         ("Unlike previous methods that have been trained on COCO, our detector needs no labels.", set()),
+        # names after their head noun, in apposition to it, and in lists led by prose words
+        ("Experiments on a self-collected dataset SZCH-X-Rays, and the public dataset JSRT, show gains.",
+         {"SZCH-X-Rays", "JSRT"}),
+        ("We apply our method on Lassy Large, an automatically annotated corpus of written Dutch.", {"Lassy Large"}),
+        ("Extensive experiments on the CarlaSC and Waymo datasets demonstrate 5% gains.", {"CarlaSC", "Waymo"}),
+        ("We show experiments on several architectures on CIFAR and ImageNet datasets.", {"CIFAR", "ImageNet"}),
+        # quantities are not names; baselines listed with a dataset stay methods
+        ("We collect the 4TB dataset and evaluate on COCO with 3% gains.", {"COCO"}),
     ],
 )
 def test_uses(nlp, abstract, expected):

@@ -331,6 +331,38 @@ def artifact_candidates(text: str) -> list[Candidate]:
     return out
 
 
+# "the public dataset JSRT", "a test set UniMER-Test": the head noun first, then the name.
+_ARTIFACT_BEFORE = re.compile(
+    r"\b(dataset|benchmark|corpus|(?:training|test|validation|evaluation) set)\s+"
+    r"((?:[A-Z][\w\-+.]*|[a-z]+[A-Z0-9][\w\-+.]*))(?=[\s,.;:)])")
+# "Lassy Large, an automatically annotated corpus of …": a name in apposition to a data noun.
+_ARTIFACT_APPOSITION = re.compile(
+    r"(?<![\w-])([A-Z][\w\-+.]*(?:\s[A-Z0-9][\w\-+.]*){0,2}),\s+(?:a|an|the)\s+(?:[\w\-]+\s){0,4}?"
+    r"(dataset|benchmark|corpus)\b")
+_ARTIFACT_APPOSITION_ANCHOR = re.compile(r"\b(?:dataset|benchmark|corpus)\b")
+
+
+def artifact_name_after_candidates(text: str) -> list[Candidate]:
+    """Data artifacts named after their head noun or in apposition to it (see the two patterns above)."""
+    out: list[Candidate] = []
+    for m in _ARTIFACT_BEFORE.finditer(text):
+        name = m.group(2).rstrip(".")
+        if _is_generic(name) or name.lower() in _DETERMINERS or not (is_name_token(name) or "-" in name
+                                                                      or name[:1].isupper()):
+            continue
+        kind = m.group(1).split()[-1].lower()
+        etype = EntityType.BENCHMARK if kind == "benchmark" else EntityType.DATASET
+        out.append((m.start(2), m.start(2) + len(name), etype.value, f"artifact:{kind}", 0.75, False))
+    for m in anchored_finditer(_ARTIFACT_APPOSITION, _ARTIFACT_APPOSITION_ANCHOR, text, before=120):
+        name = m.group(1)
+        start = m.start(1)
+        if _is_generic(name) or start == 0 or text[start - 2:start] in (". ", "\n\n"):
+            continue  # a sentence-initial capitalised word is not evidence of a name
+        etype = EntityType.BENCHMARK if m.group(2).lower() == "benchmark" else EntityType.DATASET
+        out.append((start, m.end(1), etype.value, f"artifact:{m.group(2).lower()}", 0.7, False))
+    return out
+
+
 def find_candidates(
     text: str,
     sentences: list[tuple[int, int]] | None = None,
@@ -354,6 +386,7 @@ def find_candidates(
     out += component_candidates(text, sentences, abbreviations)
     out += appositive_candidates(text)
     out += artifact_candidates(text)
+    out += artifact_name_after_candidates(text)
     return [t for t in (_tidy_in(text, c) for c in out) if t is not None]
 
 
@@ -369,8 +402,8 @@ def _tidy_in(text: str, c: Candidate) -> Candidate | None:
     if lead and e - lead.end() > 1:
         s = lead.end()
     name = text[s:e].strip()
-    if not name or _is_generic(name) or re.fullmatch(r"\d+D", name):
-        return None
+    if not name or _is_generic(name) or re.fullmatch(r"\d+D|\d+(?:\.\d+)?\s?[kKMGTP]?B?|\d+[kKMB]", name):
+        return None  # "3D", "4TB", "3k": dimensions and quantities, not names
     return (s, e, etype, rule, conf, proposed)
 
 

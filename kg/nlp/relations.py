@@ -161,7 +161,9 @@ _FIRST_PERSON = FoldedPattern(r"\b(?:we|our|us|this (?:paper|work)|the proposed|
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?\s?(?:%|x\b|×)")
 
 
-def used_datasets(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Finding]:
+def used_datasets(
+    text: str, sentences: list[tuple[int, int]], mentions: list[Mention], not_data: list[Mention] = ()
+) -> list[Finding]:
     cues = load_cues()
     out: list[Finding] = []
     for start, end, etype, rule in mentions:
@@ -179,7 +181,9 @@ def used_datasets(text: str, sentences: list[tuple[int, int]], mentions: list[Me
         conf = 0.85 if _has(_FIRST_PERSON, sent) or _NUMBER.search(sent) else 0.6
         out.append((RelationType.USES.value, start, end, f"kg_relations:uses:{rule.split(':')[0]}", conf))
     used = [(s, e, EntityType.DATASET.value, "") for _, s, e, _, _ in out]
-    for start, end in coordinated_datasets(text, used, sentences):
+    others = [m for m in mentions if m[2] not in (EntityType.DATASET.value, EntityType.BENCHMARK.value)]
+    others += list(not_data)
+    for start, end in coordinated_datasets(text, used + others, sentences):
         out.append((RelationType.USES.value, start, end, "kg_relations:uses:coordination", 0.6))
     return out
 
@@ -187,6 +191,7 @@ def used_datasets(text: str, sentences: list[tuple[int, int]], mentions: list[Me
 _ITEM = r"[A-Za-z0-9][\w\-+./]*(?:\s(?:[A-Z0-9][\w\-+./]*|v\d[\w.]*)){0,2}"
 _LIST = re.compile(rf"(?<![\w-])({_ITEM})((?:,\s*{_ITEM}){{0,8}}),?\s+(?:and|or|&)\s+({_ITEM})")
 _LIST_ITEM = re.compile(_ITEM)
+_LEADING_PROSE = re.compile(r"(?:[a-z][\w\-]*\s+)+(?=[A-Z0-9])")
 
 
 def coordinated_datasets(
@@ -210,6 +215,9 @@ def coordinated_datasets(
         if not any(any(s <= a and b <= e or a <= s and e <= b for s, e in known) for a, b in items):
             continue
         for a, b in items:
+            lead = _LEADING_PROSE.match(text, a, b)
+            if lead:
+                a = lead.end()  # "the CarlaSC", "challenging VideoEmotion-8", "on CIFAR": the name starts later
             cut = text.find(". ", a, b)
             if cut >= 0:
                 b = cut  # "… and HumanEva. Extensive experiments": the list ended with the sentence
@@ -394,9 +402,13 @@ def addressed_tasks(
 def find_relations(
     text: str, sentences: list[tuple[int, int]], mentions: list[Mention], title_end: int
 ) -> list[Finding]:
+    beats = beat_targets(text, sentences)
+    # Names a sentence says the paper beats are methods: a list that also holds a dataset does not make
+    # them datasets.
+    beaten: list[Mention] = [(s, e, EntityType.METHOD.value, "beats") for _, s, e, _, _ in beats]
     return (
-        beat_targets(text, sentences)
-        + used_datasets(text, sentences, mentions)
+        beats
+        + used_datasets(text, sentences, mentions, beaten)
         + measured_metrics(text, sentences, mentions)
         + addressed_tasks(text, sentences, mentions, title_end)
     )
