@@ -25,6 +25,7 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.lexicon import load_lexicon
 from kg.model import EntityType, RelationType
 from kg.nlp.cues import FoldedPattern, anchored_finditer, extend_metric_span, extend_task_span, is_name_token, load_cues
 from kg.nlp.sentences import doc_text
@@ -81,6 +82,9 @@ def _is_named_method(item: str, generic: frozenset[str], heads: frozenset[str] =
         return False
     if words[-1].lower() in _DATA_NOUNS:
         return False  # "compared with HR images": inputs, not a method
+    known = load_lexicon().lookup(item)
+    if known is not None and known.type is EntityType.METHOD:
+        return True  # "naive Bayes", "Uniformer": the field knows them as methods, whatever their spelling
     if item.endswith("-") or words[0].isdigit() or any(w.lower() in ("sota", "sotas", "soa") for w in words):
         return False  # "AI-", "24 RGB-D SOD", "SOTA LLIE": fragments and generic references
     if _PARADIGM_LAST.search(words[-1]) and not any(is_name_token(w) for w in words):
