@@ -233,6 +233,12 @@ def test_uses(nlp, abstract, expected):
         ("Our models reach 82.5 in SAR imagery, better than most models.", set()),
         ("Our detector outperforms existing methods with high accuracy and efficiency.", set()),
         ("Despite improvements in forecast accuracy, disparities result in regional gaps.", set()),
+        # a measure word used as a modifier anywhere in the paper names a modality there
+        ("We study SAR imagery. Our model reaches 82.5 in SAR, better than others.", set()),
+        # a value right after the measure, slash-joined measure names, comparisons
+        ("It runs with an average power consumption of 2.63 W.", {"average power consumption"}),
+        ("It decreases fMSE/MSE by 11.5%.", {"MSE"}),
+        ("Our method achieves better accuracy than prior approaches.", {"accuracy"}),
         # wrappers ("gain", "scores") are not part of the measure; real modifiers ("reduction") are
         ("It brings up to 7.05 mIoU gain and 70.84% memory reduction.", {"mIoU", "memory reduction"}),
         ("Our method cuts the running time by 30% and the computational cost by half.",

@@ -94,8 +94,25 @@ class LexiconMatcher:
             if len(span) == 1 and span.text.islower() and span.text not in self._lower_names(entry):
                 continue  # "sets a new record" is not ReCoRD: a coined name written all lower-case is prose
             out.append((span.start_char, span.end_char, entry.type.value, entry.id))
-        doc._.kg_lexicon_matches = out
+        out += self._slashed(doc, out)
+        doc._.kg_lexicon_matches = sorted(out)
         return doc
+
+    def _slashed(self, doc: Doc, found: list[LexiconMatch]) -> list[LexiconMatch]:
+        """Names joined by slashes in one token ("fMSE/MSE", "PSNR/SSIM", "CIFAR-10/100" aside): each part
+        that the lexicon knows as written is a match of its own."""
+        taken = {(s, e) for s, e, _, _ in found}
+        extra: list[LexiconMatch] = []
+        for token in doc:
+            if "/" not in token.text or (token.idx, token.idx + len(token)) in taken:
+                continue
+            pos = token.idx
+            for part in token.text.split("/"):
+                entry = self.lexicon.lookup(part) if len(part) >= 2 else None
+                if entry is not None and any(n == part for n in entry.names()):
+                    extra.append((pos, pos + len(part), entry.type.value, entry.id))
+                pos += len(part) + 1
+        return extra
 
 
 @Language.factory("kg_lexicon", assigns=["doc._.kg_lexicon_matches"], default_config={})

@@ -244,7 +244,11 @@ _METRIC_AS_MODIFIER = re.compile(
 # "with high accuracy", "better efficiency": a quality claimed in prose, not a measure reported.
 _QUALITATIVE = FoldedPattern(
     r"\b(?:high|higher|highest|better|best|improved|superior|good|great|strong|remarkable|impressive|competitive|"
-    r"comparable|satisfactory|reasonable|decent|excellent|low|lower|reduced)\s+$")
+    r"comparable|satisfactory|reasonable|decent|excellent|low|large|small|huge|massive|limited|constant|"
+    r"excessive|prohibitive)\s+$")
+# "accuracy of 53.1", "power consumption of 2.63 W", "mAP: 84.8": the measure's value follows it.
+_VALUE_AFTER = re.compile(r"\s*(?:of|is|was|=|:|at|reaches|reached)?\s*(?:about|around|only|up to|nearly|over)?\s*"
+                          r"[-+]?\d")
 _BARE_MEASURES = frozenset({"accuracy", "efficiency", "performance", "speed", "robustness", "quality", "memory",
                             "computational cost", "computation cost", "running time", "runtime", "training time",
                             "inference time", "inference speed", "training speed", "power consumption"})
@@ -266,17 +270,21 @@ def _part_of_name(text: str, start: int, end: int, s0: int) -> bool:
 def measured_metrics(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Finding]:
     cues = load_cues()
     out: list[Finding] = []
-    for start, end, etype, _rule in mentions:
-        if etype != EntityType.METRIC.value:
-            continue
+    metric_mentions = [(s, e) for s, e, t, _ in mentions if t == EntityType.METRIC.value]
+    # A word this paper uses as a modifier somewhere ("SAR imagery", "SAR foundation models") names a
+    # modality here, not a measure, wherever it stands.
+    modifiers = {text[s:e] for s, e in metric_mentions if _METRIC_AS_MODIFIER.match(text, e)}
+    for start, end in metric_mentions:
         s0, s1 = _sentence_of(sentences, start)
         sent = text[s0:s1]
-        if _part_of_name(text, start, end, s0) or _METRIC_AS_MODIFIER.match(text, end):
+        if _part_of_name(text, start, end, s0) or text[start:end] in modifiers:
             continue
         if text[start:end].lower() in _BARE_MEASURES and _QUALITATIVE.search(text, max(s0, start - 30), start) \
-                and not _NUMBER.search(sent):
-            continue
-        if _NUMBER.search(sent) or re.search(r"\d", sent) and _has(cues.measure, sent):
+                and not _NUMBER.search(sent) and not re.search(r"\bthan\b", text[end:s1]):
+            continue  # "with high accuracy" (but "better accuracy than prior approaches" is a comparison)
+        if _VALUE_AFTER.match(text, end, min(s1, end + 40)):
+            out.append((RelationType.MEASURES.value, start, end, "kg_relations:measures:value", 0.85))
+        elif _NUMBER.search(sent) or re.search(r"\d", sent) and _has(cues.measure, sent):
             out.append((RelationType.MEASURES.value, start, end, "kg_relations:measures:reported", 0.85))
         elif _has(cues.measure, sent) and _has(_FIRST_PERSON, sent):
             out.append((RelationType.MEASURES.value, start, end, "kg_relations:measures:evaluated", 0.6))
