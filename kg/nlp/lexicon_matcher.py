@@ -20,6 +20,7 @@ from spacy.util import filter_spans
 
 from kg.lexicon import Lexicon, LexiconEntry, load_lexicon
 from kg.model import EntityType
+from kg.nlp.sentences import doc_text
 from kg.nlp.tokenizer import customize_tokenizer
 
 LexiconMatch = tuple[int, int, str, str]  # (start_char, end_char, EntityType value, lexicon entry id)
@@ -51,6 +52,9 @@ def _variants(names: Iterable[str]) -> list[str]:
         if joined != name and joined not in out:
             out.append(joined)
     return out
+
+
+_SLASHED_WORD = re.compile(r"(?<![\w\-/])[\w\-+.]*\w(?:/[\w\-+.]*\w)+")
 
 
 class LexiconMatcher:
@@ -101,13 +105,15 @@ class LexiconMatcher:
     def _slashed(self, doc: Doc, found: list[LexiconMatch]) -> list[LexiconMatch]:
         """Names joined by slashes in one token ("fMSE/MSE", "PSNR/SSIM", "CIFAR-10/100" aside): each part
         that the lexicon knows as written is a match of its own."""
-        taken = {(s, e) for s, e, _, _ in found}
+        text = doc_text(doc)
+        if "/" not in text:
+            return []
         extra: list[LexiconMatch] = []
-        for token in doc:
-            if "/" not in token.text or (token.idx, token.idx + len(token)) in taken:
-                continue
-            pos = token.idx
-            for part in token.text.split("/"):
+        for m in _SLASHED_WORD.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e, _, _ in found):
+                continue  # the lexicon knows the whole ("ViT-B/16", "PSNR/SSIM")
+            pos = m.start()
+            for part in m.group().split("/"):
                 entry = self.lexicon.lookup(part) if len(part) >= 2 else None
                 if entry is not None and any(n == part for n in entry.names()):
                     extra.append((pos, pos + len(part), entry.type.value, entry.id))

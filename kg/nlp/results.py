@@ -77,6 +77,7 @@ def _values(sent: str) -> list[re.Match[str] | _Value]:
     return sorted(out, key=lambda m: m.start())
 
 
+_DIGIT = re.compile(r"\d")
 _METRIC_NEAR = 40  # characters: "53.14% top-1 accuracy" / "accuracy of 53.14%"
 
 
@@ -116,6 +117,8 @@ def find_results(text: str, sentences: list[tuple[int, int]], mentions: list[Men
     out: list[ResultTuple] = []
     for s0, s1 in sentences:
         sent = text[s0:s1]
+        if not _DIGIT.search(sent):
+            continue  # most sentences state no number at all
         for m in _values(sent):
             v0, v1 = s0 + m.start(), s0 + m.end()
             raw = m.group("num").replace("−", "-").replace(",", "")
