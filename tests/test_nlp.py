@@ -136,6 +136,13 @@ def _proposed(text: str) -> set[str]:
         ("Title\n\nWe put forward a local learning method, dubbed AugLocal. AugLocal is fast.", {"AugLocal"}),
         ("Title\n\nWe propose Fides, a novel framework for validation of ML-as-a-Service (MLaaS) inference.",
          {"Fides"}),
+        ("Title\n\nThis paper presents DetailFlow, a coarse-to-fine 1D autoregressive (AR) generation method.",
+         {"DetailFlow"}),
+        ("Title\n\nWe propose to train a once-for-all (OFA) network that supports many settings.",
+         {"once-for-all", "OFA"}),
+        # the means of an analysis is not the proposal
+        ("Title\n\nWe introduce a method to analyze the parameters by performing singular value "
+         "decomposition (SVD) and discuss it.", set()),
         # a title that is itself a named artifact, but not a description or a known class
         ("Progressive Ensemble Networks for Zero-Shot Recognition\n\nWe study it.", {"Progressive Ensemble Networks"}),
         ("A Generative Framework for Low-Cost Result Validation\n\nWe study it.", set()),

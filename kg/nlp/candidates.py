@@ -18,7 +18,6 @@ Rules (each tested in ``tests/test_nlp_candidates.py``):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -113,7 +112,7 @@ def _phrase_after(text: str, pos: int, limit: int) -> tuple[int, int]:
 
 
 _IMMEDIATE_NAME = re.compile(
-    r"\s+([A-Z][\w\-+^]*(?:\s[A-Z0-9][\w\-+^]*){0,2}),\s+(?:a|an)\s+((?:[\w\-]+\s){0,4}?"
+    r"\s+([A-Z][\w\-+^]*(?:\s[A-Z0-9][\w\-+^]*){0,2}),\s+(?:a|an)\s+((?:[\w\-()]+\s){0,7}?"
     r"(?:method|approach|framework|model|algorithm|system|network|technique|benchmark|dataset|tool|library|"
     r"pipeline|architecture|module|strategy|scheme|metric|loss))\b")
 
@@ -150,8 +149,11 @@ def propose_candidates(
                 gap = text[last:first]
                 if ";" in gap or ". " in gap or (found and not re.search(r"\b(?:and|or)\b|,", gap)):
                     continue
+                if re.search(r"\b(?:by|using|via|through|based on|with)\s+(?:\w+ing\s+)?(?:the\s+|a\s+|an\s+)?$", gap):
+                    continue  # "… by performing singular value decomposition (SVD)": the means, not the proposal
                 long = text[l0:l1]
-                if long.islower() and (load_lexicon().lookup(long) or load_lexicon().lookup(text[a0:a1])):
+                if long.islower() and (not re.search(r"[\s-]", long.strip()) or load_lexicon().lookup(long)
+                                       or load_lexicon().lookup(text[a0:a1])):
                     continue  # "a graph neural network (GNN) framework": a known kind of thing, not a new name
                 tail = re.split(r"[,;.]| (?:and|that|which|to|for|with)\b", text[max(a1, l1) + 1 : max(a1, l1) + 40])[0]
                 etype = head_type((text[l0:l1] + " " + tail.strip(" )")).strip())
