@@ -208,7 +208,7 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
     key_of_group: dict[str, str] = {}
     for root, group_spans in sorted(members.items(), key=lambda kv: kv[1][0]):
         surface = {text[s:e] for s, e in group_spans}
-        lex_ids = [spans[sp][3] for sp in group_spans if spans[sp][3]]
+        lex_ids: list[str] = [lid for sp in group_spans if (lid := spans[sp][3])]
         if lex_ids:
             # "BLEU score" matched the lexicon alias of BLEU: the core name is in the text too, so it is
             # one of the names this paper uses ("SGD-based" likewise carries "SGD").
@@ -232,12 +232,13 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
             Mention(text[s:e], spans[(s, e)][0], evidence(s, e, spans[(s, e)][1], spans[(s, e)][2]))
             for s, e in group_spans
         )
-        short, long = short_long.get(root, (None, None))
+        short_form = short_long[root][0] if root in short_long else None
+        long_form = short_long[root][1] if root in short_long else None
         key = f"e{len(entities)}"
         key_of_group[root] = key
         entities.append(Entity(
             key=key, type=etype, names=tuple(names), mentions=mentions,
-            lexicon_id=lex_ids[0] if lex_ids else None, short_form=short, long_form=long,
+            lexicon_id=lex_ids[0] if lex_ids else None, short_form=short_form, long_form=long_form,
             confidence=max(m.evidence.confidence for m in mentions),
         ))
     by_key = {e.key: e for e in entities}

@@ -181,7 +181,7 @@ class KnowledgeGraph:
             if k == "related":
                 rdf.add((su, SKOS.related, sv))
             elif k in PAPER_RELATIONS:
-                pred = KG[k]
+                pred = URIRef(KG[k])  # a defined term: DefinedNamespace refuses unknown names
                 rdf.add((su, pred, sv))
                 claim = claim_iri(g.nodes[u][IDENTIFIER], k, sv)
                 rdf.add((su, KG.evidence, claim))

@@ -68,8 +68,8 @@ def write_report(G: nx.MultiDiGraph, out: Path, top: int = 15) -> dict[str, Path
     ax.set_title(f"Dataset adoption over time ({adoption['undated']} papers without a year left out)")
     if adoption["series"]:
         ax.legend(fontsize=8)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.yaxis.get_major_locator().set_params(integer=True)  # counts of papers
+    ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]  # MaxNLocator
+    ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]  # counts of papers
     files["adoption_over_time.png"] = _save(fig, out / "adoption_over_time.png")
     plt.close(fig)
 

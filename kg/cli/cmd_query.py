@@ -63,6 +63,7 @@ def serve_cmd(
 
     server = make_server(store, host, port, timeout, max_rows)
     h, p = server.server_address[:2]
+    h = h.decode() if isinstance(h, bytes) else h
     err_console.print(f"SPARQL endpoint: http://{h}:{p}/sparql (read-only; Ctrl-C stops)")
     try:
         server.serve_forever()
@@ -108,8 +109,8 @@ def stats_cmd(
     t = Table(title="dataset co-usage communities")
     t.add_column("size", justify="right")
     t.add_column("datasets")
-    for c in comms:
-        t.add_row(str(len(c)), ", ".join(c[:12]) + (" …" if len(c) > 12 else ""))
+    for comm in comms:
+        t.add_row(str(len(comm)), ", ".join(comm[:12]) + (" …" if len(comm) > 12 else ""))
     console.print(t)
     if report is not None:
         from kg.report import write_report

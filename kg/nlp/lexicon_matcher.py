@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import cast
 from collections.abc import Iterable
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
@@ -73,12 +75,12 @@ class LexiconMatcher:
         # Pattern docs come from a *separate* tokenizer with the same rules and vocab: tokenizing ~20k
         # patterns through nlp.tokenizer filled its cache with them and made every later document
         # tokenize five times slower (measured with benchmarks/extract_speed.py).
-        pattern_nlp = spacy.blank(nlp.lang, vocab=nlp.vocab)
+        pattern_nlp = spacy.blank(nlp.lang or "en", vocab=nlp.vocab)
         customize_tokenizer(pattern_nlp)
         for matcher, terms in ((self.exact, exact_terms), (self.folded, folded_terms)):
             keys = list(terms)
             flat = [t for k in keys for t in terms[k]]
-            docs = iter(pattern_nlp.tokenizer.pipe(flat))
+            docs = iter(cast(Tokenizer, pattern_nlp.tokenizer).pipe(flat))
             for key in keys:
                 matcher.add(key, [next(docs) for _ in terms[key]])
 

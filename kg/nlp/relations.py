@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -156,7 +157,7 @@ def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
     return out
 
 
-def _has(pattern: re.Pattern[str], text: str) -> bool:
+def _has(pattern: re.Pattern[str] | FoldedPattern, text: str) -> bool:
     return pattern.search(text) is not None
 
 
@@ -166,7 +167,7 @@ _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?\s?(?:%|x\b|×)")
 
 
 def used_datasets(
-    text: str, sentences: list[tuple[int, int]], mentions: list[Mention], not_data: list[Mention] = ()
+    text: str, sentences: list[tuple[int, int]], mentions: list[Mention], not_data: Sequence[Mention] = ()
 ) -> list[Finding]:
     cues = load_cues()
     out: list[Finding] = []
@@ -367,7 +368,7 @@ def addressed_tasks(
 ) -> list[Finding]:
     """The (at most ``limit``) main tasks: ranked by where and how often the task is named."""
     cues = load_cues()
-    scored: dict[str, float] = Counter()
+    scored: dict[str, float] = defaultdict(float)
     first_span: dict[str, tuple[int, int, str]] = {}
 
     def add(start: int, end: int, score: float, rule: str, key: str | None = None) -> None:

@@ -121,7 +121,7 @@ def find_results(text: str, sentences: list[tuple[int, int]], mentions: list[Men
             continue  # most sentences state no number at all
         for m in _values(sent):
             v0, v1 = s0 + m.start(), s0 + m.end()
-            raw = m.group("num").replace("−", "-").replace(",", "")
+            raw = (m.group("num") or "").replace("−", "-").replace(",", "")
             unit = m.group("unit")
             try:
                 value = float(raw)

@@ -90,7 +90,7 @@ class SentenceSplitter:
             starts[0] = True
             # uint64 is what Doc.from_array expects; -1 ("not a start") wraps as spaCy's own arrays do.
             values = numpy.where(starts, 1, -1).astype("int64").astype("uint64").reshape(-1, 1)
-            doc.from_array([SENT_START], values)
+            doc.from_array([SENT_START], values)  # type: ignore[arg-type]  # a numpy uint64 column
         return doc
 
 

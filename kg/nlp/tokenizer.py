@@ -19,7 +19,10 @@ Choices (tested in ``tests/test_tokenizer.py``):
 from __future__ import annotations
 
 from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER, CONCAT_QUOTES, LIST_ELLIPSES, LIST_ICONS
+from typing import cast
+
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
 # spaCy's default English infixes minus the two rules that split hyphens and slashes between letters.
@@ -43,11 +46,11 @@ _UNIT_SUFFIXES = (
 
 def customize_tokenizer(nlp: Language) -> None:
     """Install the ML-name rules on ``nlp.tokenizer`` in place (idempotent)."""
-    tok = nlp.tokenizer
+    tok = cast(Tokenizer, nlp.tokenizer)
     tok.infix_finditer = compile_infix_regex(_INFIXES).finditer
     # spaCy's unit rule ("(?<=[0-9])(?:km|K|…)") would cut "ImageNet-1K" into "ImageNet-1" + "K": drop it;
     # the only units our results need split are the ones in _UNIT_SUFFIXES.
-    defaults = [s for s in nlp.Defaults.suffixes if "km" not in s]
+    defaults = [s for s in (nlp.Defaults.suffixes or ()) if "km" not in str(s)]
     tok.suffix_search = compile_suffix_regex([*_UNIT_SUFFIXES, *defaults]).search
     # Reset the cache so strings seen before are re-split with the new rules (setting rules does that).
     tok.rules = dict(tok.rules or {})
