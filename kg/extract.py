@@ -7,6 +7,8 @@ evidence whose offsets point into the paper's *title* or *abstract* as given.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
 import logging
 import multiprocessing as mp
@@ -68,8 +70,12 @@ EXTRACTOR_ID = extractor_id()
 _TRAILING_KIND = re.compile(r"\s+(?:dataset|datasets|benchmark|benchmarks|corpus)$", re.I)
 
 
+@functools.lru_cache(maxsize=65536)
 def entity_key(name: str) -> str:
-    """Grouping key: case/space/hyphen-insensitive, plural ``s`` and a trailing "dataset" dropped."""
+    """Grouping key: case/space/hyphen-insensitive, plural ``s`` and a trailing "dataset" dropped.
+
+    Cached: the same few thousand names recur across a corpus and the key is a pure function of the name.
+    """
     key = normalise_name(_TRAILING_KIND.sub("", name.strip()))
     if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
         key = key[:-1]
@@ -125,7 +131,8 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
 
     def evidence(start: int, end: int, rule: str, conf: float) -> Evidence:
         section, base = _section(start, title_len)
-        s0, s1 = next(((a, b) for a, b in sentences if a <= start < b), (start, end))
+        i = bisect.bisect_right(sentences, (start, len(text) + 1)) - 1
+        s0, s1 = sentences[i] if i >= 0 and sentences[i][0] <= start < sentences[i][1] else (start, end)
         return Evidence(text[s0:s1].strip(), start - base, end - base, section, rule, max(0.0, min(1.0, conf)))
 
     # 1. every span that names something, with a type guess and where it came from
