@@ -421,3 +421,15 @@ def test_task_mentions_widen_over_their_modifiers(text, task, widened):
     s = text.index(task)
     a, b = extend_task_span(text, s, s + len(task))
     assert text[a:b].startswith(widened) and b == s + len(task)
+
+
+def test_text_whose_lower_case_is_longer_keeps_offsets(nlp):
+    # "İ".lower() is two characters: case-folded cue patterns must fall back, not shift offsets.
+    ex = _extract(nlp, "İ-Net: a test", "İstanbul data: our model outperforms LoRA and reaches 81.2% accuracy "
+                  "on ImageNet.")
+    assert {n for e in ex.entities for n in e.names} >= {"LoRA", "accuracy", "ImageNet"}
+    for e in ex.entities:
+        for m in e.mentions:
+            section = ex.paper.abstract if m.evidence.section is Section.ABSTRACT else ex.paper.title
+            assert section[m.evidence.start:m.evidence.end] == m.text
+    assert [r.type for r in ex.relations if r.type is RelationType.BEATS]
