@@ -166,11 +166,13 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
     # "mean Dice coefficient 0.54", "linear probing mAP": a measure widened by a modifier in front is the
     # lexicon's measure named more precisely; one entity, so both names are kept.
     # Likewise "human action recognition" for a task.
-    widened = (EntityType.METRIC, EntityType.TASK)
+    # And "ImageNet 2012" (an edition year after a dataset).
+    widened = (EntityType.METRIC, EntityType.TASK, EntityType.DATASET, EntityType.BENCHMARK)
     lex_named = [(s, e, v[0]) for (s, e), v in spans.items() if v[3] and v[0] in widened]
     for (s, e), v in list(spans.items()):
         if v[0] in widened and not v[3]:
-            inner = next(((a, b) for a, b, t in lex_named if s < a and b == e and t is v[0]), None)
+            inner = next(((a, b) for a, b, t in lex_named if (s < a and b == e or s == a and b < e) and t is v[0]),
+                         None)
             if inner is not None:
                 groups.union(entity_key(text[s:e]), entity_key(text[inner[0]:inner[1]]))
     short_long: dict[str, tuple[str, str]] = {}

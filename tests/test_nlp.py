@@ -433,3 +433,11 @@ def test_text_whose_lower_case_is_longer_keeps_offsets(nlp):
             section = ex.paper.abstract if m.evidence.section is Section.ABSTRACT else ex.paper.title
             assert section[m.evidence.start:m.evidence.end] == m.text
     assert [r.type for r in ex.relations if r.type is RelationType.BEATS]
+
+
+def test_dataset_edition_year_is_part_of_the_name(nlp):
+    ex = _extract(nlp, "A Paper", "We evaluate on the CIFAR-10 and ImageNet 2012 datasets with 76.1% accuracy.")
+    used = _targets(ex, RelationType.USES)
+    imagenet = next(names for names in used if "ImageNet" in names)
+    assert "ImageNet 2012" in imagenet
+    assert next(e for e in ex.entities if "ImageNet" in e.names).lexicon_id == "dataset:imagenet"

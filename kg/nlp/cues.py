@@ -212,4 +212,12 @@ def extend_task_span(text: str, start: int, end: int, max_words: int = 3) -> tup
     return pos, end
 
 
+def extend_dataset_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a dataset mention over the edition year that follows it: "ImageNet 2012", "PASCAL VOC 2007",
+    "COCO 2017" name one release of the collection (the entity stays the lexicon's dataset)."""
+    m = _EDITION.match(text, end)
+    return (start, m.end()) if m else (start, end)
+
+
+_EDITION = re.compile(r" (?:19|20)\d\d(?![\d\w.%-])")
 _PREV_WORD = re.compile(r"(?<![\w-])([a-z][a-z\-]*[a-z]) +$")

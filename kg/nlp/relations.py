@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 
 from kg.lexicon import load_lexicon
 from kg.model import EntityType, RelationType
-from kg.nlp.cues import FoldedPattern, anchored_finditer, extend_metric_span, extend_task_span, is_name_token, load_cues
+from kg.nlp.cues import FoldedPattern, anchored_finditer, extend_dataset_span, extend_metric_span, extend_task_span, is_name_token, load_cues
 from kg.nlp.sentences import doc_text
 
 Finding = tuple[str, int, int, str, float]
@@ -430,7 +430,8 @@ def find_relations(
 def doc_mentions(doc: Doc) -> list[Mention]:
     """Lexicon matches plus candidates that do not overlap one, as (start, end, type, rule)."""
     text = doc_text(doc)
-    widen = {EntityType.METRIC.value: extend_metric_span, EntityType.TASK.value: extend_task_span}
+    widen = {EntityType.METRIC.value: extend_metric_span, EntityType.TASK.value: extend_task_span,
+             EntityType.DATASET.value: extend_dataset_span, EntityType.BENCHMARK.value: extend_dataset_span}
     mentions: list[Mention] = [
         (*(widen[t](text, s, e) if t in widen else (s, e)), t, f"lexicon:{i}")
         for s, e, t, i in (doc._.kg_lexicon_matches or [])
