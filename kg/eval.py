@@ -152,7 +152,9 @@ def _result_match(p: dict[str, Any], g: dict[str, Any]) -> bool:
 
 
 def _score_results(pred: list[dict[str, Any]], gold: list[dict[str, Any]]):
-    return _greedy_match(pred, gold, _result_match)
+    tp, fps, fns = _greedy_match(pred, gold, _result_match)
+    # A false positive is shown as the guideline writes a result (value, metric), not with internal keys.
+    return tp, [{k: v for k, v in p.items() if k in ("value", "metric")} for p in fps], fns
 
 
 def evaluate(extractions: Iterable[Extraction], gold_records: Iterable[dict[str, Any]]) -> EvalReport:
