@@ -7,7 +7,6 @@ evidence whose offsets point into the paper's *title* or *abstract* as given.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
 import logging
@@ -35,7 +34,7 @@ from kg.model import (
     Result,
     Section,
 )
-from kg.nlp.sentences import doc_text, make_docs
+from kg.nlp.sentences import doc_text, make_docs, sentence_of
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +130,9 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
 
     def evidence(start: int, end: int, rule: str, conf: float) -> Evidence:
         section, base = _section(start, title_len)
-        i = bisect.bisect_right(sentences, (start, len(text) + 1)) - 1
-        s0, s1 = sentences[i] if i >= 0 and sentences[i][0] <= start < sentences[i][1] else (start, end)
+        s0, s1 = sentence_of(sentences, start)
+        if not s1:
+            s0, s1 = start, end
         return Evidence(text[s0:s1].strip(), start - base, end - base, section, rule, max(0.0, min(1.0, conf)))
 
     # 1. every span that names something, with a type guess and where it came from

@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from kg.lexicon import load_lexicon
 from kg.model import EntityType
 from kg.nlp.cues import FoldedPattern, anchored_finditer, head_type, is_name_token, load_cues
-from kg.nlp.sentences import doc_text, split_sentences
+from kg.nlp.sentences import doc_text, sentence_of, split_sentences
 
 Candidate = tuple[int, int, str, str, float, bool]
 
@@ -278,7 +278,7 @@ def component_candidates(
             continue
         if lexicon.lookup(long) or lexicon.lookup(short) or lexicon.lookup(short.rstrip("s")):
             continue
-        s0, s1 = next(((x, y) for x, y in sentences if x <= min(a0, l0) < y), (0, 0))
+        s0, s1 = sentence_of(sentences, min(a0, l0))
         before = text[s0:min(a0, l0)]
         if not _COMPONENT_CUE.search(before[-100:]) or _BACKGROUND_CUE.search(before) or _INSTITUTION.search(long):
             continue

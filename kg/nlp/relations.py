@@ -18,7 +18,6 @@ component adds the other four, from the lexicon matches, the candidates and cue 
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -29,7 +28,7 @@ from spacy.tokens import Doc
 from kg.lexicon import load_lexicon
 from kg.model import EntityType, RelationType
 from kg.nlp.cues import FoldedPattern, anchored_finditer, extend_dataset_span, extend_metric_span, extend_task_span, is_name_token, load_cues
-from kg.nlp.sentences import doc_text
+from kg.nlp.sentences import doc_text, sentence_of
 
 Finding = tuple[str, int, int, str, float]
 Mention = tuple[int, int, str, str]  # (start, end, EntityType value, rule/lexicon id)
@@ -44,14 +43,6 @@ _NUM_ONLY = re.compile(r"^[\d.,%x×\s+-]+$")
 # A lower-case verb inside an item means the clause ran on into a new sentence part ("APQ achieves 2.3%").
 _VERB = re.compile(r"(?<![\w-])(?:achiev|obtain|yield|reach|show|demonstrat|improv|reduc|outperform|perform|surpass|"
                    r"is|are|was|were|has|have|had|can|could|may|will|requir|lead|result)\w*(?![\w-])")
-
-
-def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    """The sentence span containing ``pos`` (sentences are sorted and disjoint: binary search)."""
-    i = bisect.bisect_right(sentences, (pos, float("inf"))) - 1
-    if i >= 0 and sentences[i][0] <= pos < sentences[i][1]:
-        return sentences[i]
-    return 0, 0
 
 
 def _clean_item(item: str, heads: frozenset[str] = frozenset()) -> str:
@@ -120,7 +111,7 @@ def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
     triggers += [(m.end(), "compare") for m in _COMPARE_OURS.finditer(text)]
     masked_sentences: dict[tuple[int, int], str] = {}
     for pos, cue in triggers:
-        s0, s1 = _sentence_of(sentences, pos)
+        s0, s1 = sentence_of(sentences, pos)
         if not s1:
             continue
         # Parenthesised numbers and citations are blanked out (same length, so offsets hold) before the
@@ -174,7 +165,7 @@ def used_datasets(
     for start, end, etype, rule in mentions:
         if etype not in (EntityType.DATASET.value, EntityType.BENCHMARK.value):
             continue
-        s0, s1 = _sentence_of(sentences, start)
+        s0, s1 = sentence_of(sentences, start)
         sent = text[s0:s1]
         # Judge the clause the mention stands in ("Unlike methods trained on COCO, our detector …"):
         # from the sentence start (or last ";") to the next comma after the mention.
@@ -211,7 +202,7 @@ def coordinated_datasets(
     taken = [(s, e) for s, e, _, _ in mentions]
     out: list[tuple[int, int]] = []
     # Only sentences that name a known dataset can hold such a list (and scanning just those is much faster).
-    windows = sorted({_sentence_of(sentences, s) for s, _ in known}) if sentences else [(0, len(text))]
+    windows = sorted({sentence_of(sentences, s) for s, _ in known}) if sentences else [(0, len(text))]
     matches = [m for w0, w1 in windows if w1 for m in _LIST.finditer(text, w0, w1)]
     for m in matches:
         items = [(m.start(1), m.end(1))]
@@ -276,7 +267,7 @@ def measured_metrics(text: str, sentences: list[tuple[int, int]], mentions: list
     # modality here, not a measure, wherever it stands.
     modifiers = {text[s:e] for s, e in metric_mentions if _METRIC_AS_MODIFIER.match(text, e)}
     for start, end in metric_mentions:
-        s0, s1 = _sentence_of(sentences, start)
+        s0, s1 = sentence_of(sentences, start)
         sent = text[s0:s1]
         if _part_of_name(text, start, end, s0) or text[start:end] in modifiers:
             continue
@@ -382,7 +373,7 @@ def addressed_tasks(
     for start, end, etype, rule in mentions:
         if etype != EntityType.TASK.value:
             continue
-        s0, s1 = _sentence_of(sentences, start)
+        s0, s1 = sentence_of(sentences, start)
         in_title = title_end > 0 and start < title_end
         score = 3.0 if in_title else (1.5 if _has(cues.task, text[s0:s1]) else 1.0)
         add(start, end, score, "lexicon", rule if rule.startswith("lexicon:") else None)

@@ -8,6 +8,7 @@ abbreviation or a single initial; a blank line (title / abstract separator) alwa
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 
@@ -60,6 +61,14 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         doc._.kg_text = text
     return text
+
+
+def sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """The sentence span containing ``pos``, or ``(0, 0)`` (sentences are sorted and disjoint: binary search)."""
+    i = bisect.bisect_right(sentences, (pos, float("inf"))) - 1
+    if i >= 0 and sentences[i][0] <= pos < sentences[i][1]:
+        return sentences[i]
+    return 0, 0
 
 
 def make_docs(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
