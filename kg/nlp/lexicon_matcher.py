@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import cast
 from collections.abc import Iterable
+from typing import cast
 
 import spacy
 from spacy.language import Language

@@ -19,7 +19,7 @@ component adds the other four, from the lexicon matches, the candidates and cue 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 
 from spacy.language import Language
@@ -27,7 +27,15 @@ from spacy.tokens import Doc
 
 from kg.lexicon import load_lexicon
 from kg.model import EntityType, RelationType
-from kg.nlp.cues import FoldedPattern, anchored_finditer, extend_dataset_span, extend_metric_span, extend_task_span, is_name_token, load_cues
+from kg.nlp.cues import (
+    FoldedPattern,
+    anchored_finditer,
+    extend_dataset_span,
+    extend_metric_span,
+    extend_task_span,
+    is_name_token,
+    load_cues,
+)
 from kg.nlp.sentences import doc_text, sentence_of
 
 Finding = tuple[str, int, int, str, float]
@@ -418,21 +426,34 @@ def find_relations(
     )
 
 
+# How a lexicon mention of each type widens over the words that make it more specific.
+_WIDEN = {EntityType.METRIC.value: extend_metric_span, EntityType.TASK.value: extend_task_span,
+          EntityType.DATASET.value: extend_dataset_span, EntityType.BENCHMARK.value: extend_dataset_span}
+
+
 def doc_mentions(doc: Doc) -> list[Mention]:
-    """Lexicon matches plus candidates that do not overlap one, as (start, end, type, rule)."""
+    """Lexicon matches plus candidates that do not overlap one, as (start, end, type, rule).
+
+    ``kg_relations`` and ``kg_results`` both read them: the list is kept on the Doc and rebuilt only when
+    the lexicon matches or candidates it came from were replaced.
+    """
+    lexicon_matches, candidates = doc._.kg_lexicon_matches, doc._.kg_candidates
+    cached = doc.user_data.get("kg_mentions")
+    if cached is not None and cached[0] is lexicon_matches and cached[1] is candidates:
+        return cached[2]
     text = doc_text(doc)
-    widen = {EntityType.METRIC.value: extend_metric_span, EntityType.TASK.value: extend_task_span,
-             EntityType.DATASET.value: extend_dataset_span, EntityType.BENCHMARK.value: extend_dataset_span}
     mentions: list[Mention] = [
-        (*(widen[t](text, s, e) if t in widen else (s, e)), t, f"lexicon:{i}")
-        for s, e, t, i in (doc._.kg_lexicon_matches or [])
+        (*(_WIDEN[t](text, s, e) if t in _WIDEN else (s, e)), t, f"lexicon:{i}")
+        for s, e, t, i in (lexicon_matches or [])
     ]
     taken = [(s, e) for s, e, _, _ in mentions]
-    for s, e, t, rule, _conf, _proposed in doc._.kg_candidates or []:
+    for s, e, t, rule, _conf, _proposed in candidates or []:
         if not any(s < e2 and s2 < e for s2, e2 in taken):
             mentions.append((s, e, t, rule))
             taken.append((s, e))
-    return sorted(mentions)
+    mentions.sort()
+    doc.user_data["kg_mentions"] = (lexicon_matches, candidates, mentions)
+    return mentions
 
 
 class RelationFinder:
