@@ -196,17 +196,16 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
                 continue
             if long_entry is not None:
                 spans[span] = (long_entry.type, "kg_abbreviations", 0.85, long_entry.id)
-                relation_types.pop(span, None)
-                unlexiconed.add(span)
-                continue
-            if not _lexicon_knows(lexicon.by_id[lex_id], long, lexicon):
+            elif not _lexicon_knows(lexicon.by_id[lex_id], long, lexicon):
                 long_type = next((spans[sp][0] for sp in spans if text[sp[0]:sp[1]] == long
                                   and not spans[sp][3] and spans[sp][1] != "kg_abbreviations"), EntityType.METHOD)
                 spans[span] = (long_type, "kg_abbreviations", 0.7, None)
-                unlexiconed.add(span)
-                relation_types.pop(span, None)
                 for sp in [sp for sp in spans if text[sp[0]:sp[1]] == long and spans[sp][1] == "kg_abbreviations"]:
                     spans[sp] = (long_type, *spans[sp][1:])  # it had inherited the short form's lexicon type
+            else:
+                continue
+            unlexiconed.add(span)
+            relation_types.pop(span, None)
 
     members: dict[str, list[tuple[int, int]]] = {}
     for span in sorted(spans):

@@ -98,7 +98,8 @@ def write_report(G: nx.MultiDiGraph, out: Path, top: int = 15) -> dict[str, Path
         nx.draw_networkx_labels(H, pos, ax=ax, font_size=7,
                                 labels={n: G.nodes[n]["label"][:24] for n in H.nodes})
         ax.legend(loc="lower left", fontsize=8, markerscale=0.5)
-    ax.set_title(f"Who beats whom: the {len(winners[:len(won) if H.number_of_nodes() else 0])} top-ranked methods "
+    n_won = sum(1 for n in H.nodes if H.in_degree(n))
+    ax.set_title(f"Who beats whom: the {n_won} top-ranked methods "
                  "and the baselines they beat\n(arrow: beaten → winner; size: PageRank)")
     ax.axis("off")
     files["beats_network.png"] = _save(fig, out / "beats_network.png")

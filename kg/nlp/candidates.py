@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 
 from kg.lexicon import load_lexicon
 from kg.model import EntityType
-from kg.nlp.cues import FoldedPattern, anchored_finditer, head_type, is_name_token, load_cues
+from kg.nlp.cues import TASK_NOUNS, FoldedPattern, anchored_finditer, head_type, is_name_token, load_cues
 from kg.nlp.sentences import doc_text, sentence_of, split_sentences
 
 Candidate = tuple[int, int, str, str, float, bool]
@@ -254,9 +254,7 @@ _BACKGROUND_CUE = FoldedPattern(
     r"\b(?:existing|previous|prior|such as|e\.g\.|like|compared|outperform\w*|than|unlike|traditional|"
     r"conventional|popular|widely|recent(?:ly)?|standard|typical(?:ly)?|commonly)\b")
 _INSTITUTION = re.compile(r"\b(?:University|College|Institute|Foundation|Hospital|Center|Centre|Laboratory|Agency)\b")
-_TASK_LAST = re.compile(
-    r"(?:recognition|classification|detection|segmentation|retrieval|translation|generation|prediction|"
-    r"estimation|answering|captioning|tracking|forecasting|learning|understanding|reasoning|analysis)$", re.I)
+_TASK_LAST = re.compile(rf"(?:{'|'.join((*TASK_NOUNS, 'answering', 'captioning', 'tracking', 'analysis'))})$", re.I)
 
 
 def component_candidates(
@@ -282,8 +280,9 @@ def component_candidates(
         before = text[s0:min(a0, l0)]
         if not _COMPONENT_CUE.search(before[-100:]) or _BACKGROUND_CUE.search(before) or _INSTITUTION.search(long):
             continue
-        etype = head_type(long + " " + text[max(a1, l1) + 1: max(a1, l1) + 20].split(" ", 2)[1]
-                          if len(text[max(a1, l1) + 1: max(a1, l1) + 20].split(" ", 2)) > 1 else long)
+        # The word after the definition may be the head: "a novel Selective Correlation Fusion (SCF) module".
+        after = text[max(a1, l1) + 1 : max(a1, l1) + 20].split(" ", 2)
+        etype = head_type(f"{long} {after[1]}" if len(after) > 1 else long)
         if etype is EntityType.TASK:
             continue
         out.append((l0, l1, etype.value, "propose:component", 0.65, True))

@@ -35,6 +35,12 @@ class Cues:
     units: dict[str, str]
 
 
+#: Head nouns of task names ("… recognition", "… learning"): a phrase ending in one names a problem or a
+#: paradigm, not a method or a component.
+TASK_NOUNS = ("learning", "prediction", "classification", "detection", "segmentation", "recognition", "generation",
+              "estimation", "translation", "retrieval", "forecasting", "understanding", "reasoning")
+
+
 class FoldedPattern:
     """A case-insensitive pattern that runs as a case-*sensitive* one on the lower-cased text.
 
@@ -192,6 +198,9 @@ introduce introduces achieve achieves target targets focus focuses boost boosts 
 """.split())
 
 
+_PREV_WORD = re.compile(r"(?<![\w-])([a-z][a-z\-]*[a-z]) +$")
+
+
 def extend_task_span(text: str, start: int, end: int, max_words: int = 3) -> tuple[int, int]:
     """Widen a task mention leftwards over the modifiers that make it the paper's task.
 
@@ -212,12 +221,12 @@ def extend_task_span(text: str, start: int, end: int, max_words: int = 3) -> tup
     return pos, end
 
 
+_EDITION = re.compile(r" (?:19|20)\d\d(?![\d\w.%-])")
+
+
 def extend_dataset_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a dataset mention over the edition year that follows it: "ImageNet 2012", "PASCAL VOC 2007",
     "COCO 2017" name one release of the collection (the entity stays the lexicon's dataset)."""
     m = _EDITION.match(text, end)
     return (start, m.end()) if m else (start, end)
 
-
-_EDITION = re.compile(r" (?:19|20)\d\d(?![\d\w.%-])")
-_PREV_WORD = re.compile(r"(?<![\w-])([a-z][a-z\-]*[a-z]) +$")

@@ -105,8 +105,8 @@ class LexiconMatcher:
         return doc
 
     def _slashed(self, doc: Doc, found: list[LexiconMatch]) -> list[LexiconMatch]:
-        """Names joined by slashes in one token ("fMSE/MSE", "PSNR/SSIM", "CIFAR-10/100" aside): each part
-        that the lexicon knows as written is a match of its own."""
+        """Names joined by slashes in one token ("fMSE/MSE", "CIFAR-10/100"): each part that the lexicon
+        knows as written is a match of its own ("MSE", "CIFAR-10"), unless the whole is a name ("ViT-B/16")."""
         text = doc_text(doc)
         if "/" not in text:
             return []

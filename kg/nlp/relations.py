@@ -28,6 +28,7 @@ from spacy.tokens import Doc
 from kg.lexicon import load_lexicon
 from kg.model import EntityType, RelationType
 from kg.nlp.cues import (
+    TASK_NOUNS,
     FoldedPattern,
     anchored_finditer,
     extend_dataset_span,
@@ -70,9 +71,7 @@ def _clean_item(item: str, heads: frozenset[str] = frozenset()) -> str:
     return item.strip()
 
 
-_PARADIGM_LAST = re.compile(
-    r"^(?:learning|prediction|classification|detection|segmentation|recognition|generation|estimation|"
-    r"translation|retrieval|forecasting|understanding|reasoning)$", re.I)
+_PARADIGM_LAST = re.compile(rf"^(?:{'|'.join(TASK_NOUNS)})$", re.I)
 _DATA_NOUNS = frozenset({"images", "image", "data", "inputs", "samples", "features", "videos", "labels", "frames"})
 
 
