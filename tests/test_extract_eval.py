@@ -107,3 +107,73 @@ def test_cli_eval_bad_gold_is_a_message(tmp_path):
     res = CliRunner().invoke(app, ["eval", str(GOLD / "dev.papers.jsonl"), str(bad)])
     assert res.exit_code == 2
     assert "gold.jsonl:2: invalid JSON" in res.output
+
+
+@pytest.mark.parametrize(
+    ("error", "predicted", "gold", "names", "category"),
+    [
+        # a compound metric cut to its head word
+        ({"field": "metrics", "kind": "fn", "item": ["top-1 accuracy"]}, {"metrics": [["accuracy"]]},
+         {"metrics": [["top-1 accuracy"]]}, (), "span:narrower"),
+        ({"field": "metrics", "kind": "fp", "item": ["accuracy"]}, {"metrics": [["accuracy"]]},
+         {"metrics": [["top-1 accuracy"]]}, (), "span:narrower"),
+        # a baseline span running on past the name
+        ({"field": "baselines", "kind": "fp", "item": ["LoRA baselines"]}, {"baselines": [["LoRA baselines"]]},
+         {"baselines": [["LoRA"]]}, (), "span:wider"),
+        # the name is there, under another field
+        ({"field": "baselines", "kind": "fn", "item": ["PiSSA"]}, {"baselines": [], "proposes": [["PiSSA"]]},
+         {"baselines": [["PiSSA"]]}, (), "type:as-proposes"),
+        ({"field": "datasets", "kind": "fp", "item": ["GraphSAGE"]}, {"datasets": [["GraphSAGE"]]},
+         {"baselines": [["GraphSAGE"]]}, (), "type:gold-baselines"),
+        # recognised as an entity, no relation of this field
+        ({"field": "metrics", "kind": "fn", "item": ["BLEU"]}, {"metrics": []}, {"metrics": [["BLEU"]]},
+         ("BLEU",), "relation"),
+        # not recognised: the kind of name says which rule family is missing
+        ({"field": "metrics", "kind": "fn", "item": ["inference latency"]}, {"metrics": []},
+         {"metrics": [["inference latency"]]}, (), "missed:efficiency-measure"),
+        ({"field": "metrics", "kind": "fn", "item": ["denoising accuracy"]}, {"metrics": []},
+         {"metrics": [["denoising accuracy"]]}, (), "missed:compound"),
+        ({"field": "baselines", "kind": "fn", "item": ["random forest"]}, {"baselines": []},
+         {"baselines": [["random forest"]]}, (), "missed:lower-case"),
+        ({"field": "proposes", "kind": "fn", "item": ["Mixture of Adapters", "MoA"]}, {"proposes": []},
+         {"proposes": [["Mixture of Adapters", "MoA"]]}, (), "missed:acronym-pair"),
+        ({"field": "datasets", "kind": "fp", "item": ["Real Data"]}, {"datasets": [["Real Data"]]},
+         {"datasets": [["COCO"]]}, (), "spurious"),
+        # results: a value found with another metric vs. a value never found
+        ({"field": "results", "kind": "fn", "item": {"value": "71.8", "metric": "EM"}},
+         {"results": [{"number": 71.8, "value": "71.8", "metric": "F1"}]}, {}, (), "metric-differs"),
+        ({"field": "results", "kind": "fn", "item": {"value": "71.8"}}, {"results": []}, {}, (), "value-missed"),
+        ({"field": "results", "kind": "fp", "item": {"value": "3"}}, {"results": []}, {}, (), "not-a-result"),
+    ],
+)
+def test_error_categories(error, predicted, gold, names, category):
+    from kg.eval.categories import categorize
+
+    assert categorize(error, predicted, gold, names) == category
+
+
+def test_cli_eval_by_category_counts_every_error():
+    res = CliRunner().invoke(app, ["eval", str(GOLD / "dev.papers.jsonl"), str(GOLD / "dev.gold.jsonl"), "--json",
+                                   "--by-category"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    errors = {f: v["fp"] + v["fn"] for f, v in data["fields"].items() if f != "overall"}
+    counted = {f: sum(c.values()) for f, c in data["categories"].items()}
+    assert counted == {f: n for f, n in errors.items() if n}
+    res = CliRunner().invoke(app, ["eval", str(GOLD / "dev.papers.jsonl"), str(GOLD / "dev.gold.jsonl"),
+                                   "--by-category"])
+    assert res.exit_code == 0 and "errors by category" in res.stdout
+
+
+@pytest.mark.parametrize(("n", "k"), [(342, 5), (10, 3), (4, 4)])
+def test_cv_folds_partition_the_papers(n, k):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cv", REPO / "benchmarks" / "cv.py")
+    cv = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cv)
+    ids = [f"p{i:03d}" for i in range(n)]
+    parts = cv.folds(ids, k, seed=13)
+    assert len(parts) == k and sorted(i for p in parts for i in p) == ids
+    assert max(map(len, parts)) - min(map(len, parts)) <= 1
+    assert parts == cv.folds(list(reversed(ids)), k, seed=13)  # depends on the ids, not their order

@@ -65,7 +65,10 @@ def eval_cmd(
     papers: Annotated[Path, typer.Argument(help="JSONL papers with ids (like dev.papers.jsonl) or a kg extract output.")],
     gold: Annotated[Path, typer.Argument(help="Gold annotations (GUIDELINE.md format).")],
     show_errors: Annotated[bool, typer.Option("--show-errors", help="List false positives and misses.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores (and error categories) as JSON.")] = False,
+    by_category: Annotated[
+        bool, typer.Option("--by-category", help="Count errors per field and category (span, type, missed, ...).")
+    ] = False,
 ) -> None:
     """Precision, recall and F1 per field against gold annotations."""
     from kg.eval import FIELDS, evaluate, read_gold
@@ -76,7 +79,8 @@ def eval_cmd(
                           + ", ".join(report.missing[:10]))
     if show_errors:
         for err in report.errors:
-            console.print(f"{err['id']}  {err['field']:<9} {err['kind'].upper()}  {err['item']}", highlight=False)
+            console.print(f"{err['id']}  {err['field']:<9} {err['kind'].upper()}  {err['category']:<28} {err['item']}",
+                          highlight=False)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
         return
@@ -87,3 +91,12 @@ def eval_cmd(
         s = report.overall if name == "overall" else report.scores[name]
         table.add_row(name, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.tp), str(s.fp), str(s.fn))
     console.print(table)
+    if by_category:
+        cats = Table(title="errors by category (kg/eval/categories.py)")
+        for col in ("field", "kind", "category", "count"):
+            cats.add_column(col, justify="right" if col == "count" else "left")
+        for fname, counts in report.categories().items():
+            for key, n in counts.items():
+                kind, cat = key.split(" ", 1)
+                cats.add_row(fname, kind.upper(), cat, str(n))
+        console.print(cats)

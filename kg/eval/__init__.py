@@ -15,13 +15,14 @@ metrics → ``measures``; tasks → ``addresses``; results → ``Extraction.resu
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.eval.categories import categorize, count_categories
+from kg.eval.matching import norm, parse_value
 from kg.model import Extraction, RelationType
 
 FIELDS = ("proposes", "datasets", "baselines", "metrics", "tasks", "results")
@@ -32,23 +33,6 @@ FIELD_RELATION = {
     "metrics": RelationType.MEASURES,
     "tasks": RelationType.ADDRESSES,
 }
-_TRAIL = re.compile(r"\s+(?:dataset|benchmark)s?$")
-_NUM = re.compile(r"[-+]?\d*\.?\d+")
-
-
-def norm(name: str) -> str:
-    """Guideline normalisation: case, spaces, hyphens and a trailing "dataset"/"benchmark"."""
-    n = re.sub(r"[\s\-‐–]+", " ", name.casefold()).strip()
-    return _TRAIL.sub("", n).strip()
-
-
-def parse_value(text: str | float | int) -> float | None:
-    if isinstance(text, (int, float)):
-        return float(text)
-    m = _NUM.search(text.replace(",", "").replace("−", "-"))
-    return float(m.group()) if m else None
-
-
 @dataclass
 class FieldScore:
     tp: int = 0
@@ -72,7 +56,8 @@ class FieldScore:
 @dataclass
 class EvalReport:
     scores: dict[str, FieldScore] = field(default_factory=lambda: {f: FieldScore() for f in FIELDS})
-    errors: list[dict[str, Any]] = field(default_factory=list)  # {"id", "field", "kind": "fp"|"fn", "item"}
+    #: {"id", "field", "kind": "fp"|"fn", "item", "category"} (categories: :mod:`kg.eval_categories`)
+    errors: list[dict[str, Any]] = field(default_factory=list)
     n_papers: int = 0
     missing: list[str] = field(default_factory=list)  # gold ids with no prediction
 
@@ -85,10 +70,16 @@ class EvalReport:
             total.fn += s.fn
         return total
 
+    def categories(self) -> dict[str, dict[str, int]]:
+        """Error counts per field and category, most frequent first (``kg eval --by-category``)."""
+        counts = count_categories(self.errors)
+        return {f: dict(counts[f].most_common()) for f in FIELDS if f in counts}
+
     def as_dict(self) -> dict[str, Any]:
         rows = {**self.scores, "overall": self.overall}
         return {
             "papers": self.n_papers,
+            "categories": self.categories(),
             "fields": {
                 k: {"precision": round(v.precision, 4), "recall": round(v.recall, 4), "f1": round(v.f1, 4),
                     "tp": v.tp, "fp": v.fp, "fn": v.fn}
@@ -168,6 +159,7 @@ def evaluate(extractions: Iterable[Extraction], gold_records: Iterable[dict[str,
         if ex is None:
             report.missing.append(gid)
         pf = predicted_fields(ex) if ex is not None else {f: [] for f in FIELDS}
+        names = [n for e in ex.entities for n in e.names] if ex is not None else []
         maybe = gold.get("maybe", [])
         for fname in FIELDS:
             score = report.scores[fname]
@@ -179,8 +171,11 @@ def evaluate(extractions: Iterable[Extraction], gold_records: Iterable[dict[str,
             score.tp += tp
             score.fp += len(fps)
             score.fn += len(fns)
-            report.errors += [{"id": gid, "field": fname, "kind": "fp", "item": x} for x in fps]
-            report.errors += [{"id": gid, "field": fname, "kind": "fn", "item": x} for x in fns]
+            for kind, items in (("fp", fps), ("fn", fns)):
+                for x in items:
+                    err = {"id": gid, "field": fname, "kind": kind, "item": x}
+                    err["category"] = categorize(err, pf, gold, names)
+                    report.errors.append(err)
     return report
 
 
