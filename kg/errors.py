@@ -37,3 +37,15 @@ class StoreError(KGError):
 
 class QueryError(StoreError):
     """A SPARQL query could not be parsed or evaluated (the message carries the position)."""
+
+
+class QueryTimeout(StoreError):
+    """A query ran past its time limit and was stopped (``kg serve`` kills the worker that ran it)."""
+
+
+class QueryAborted(StoreError):
+    """A query was stopped before it finished for another reason, usually the memory limit of its worker."""
+
+
+class ServerBusy(StoreError):
+    """Every query worker of the endpoint stayed busy until the request's deadline."""

@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from kg.errors import QueryError, StoreError
+
+if TYPE_CHECKING:  # rdflib is only needed to write the store; readers (query workers) start faster without it
+    from rdflib import Graph
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -30,7 +34,14 @@ RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
-GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+#: A CONSTRUCT/DESCRIBE answer can also be read as a table of triples (spreadsheets, ``kg query -f csv``).
+TRIPLE_VARIABLES = ["subject", "predicate", "object"]
 
 PREFIXES = {
     "kg": "https://w3id.org/paperkg/ontology#",
@@ -65,13 +76,18 @@ def term_text(term: Any) -> str:
 
 @dataclass
 class QueryResult:
-    """The answer to a query: ``kind`` is "select", "ask" or "graph"."""
+    """The answer to a query: ``kind`` is "select", "ask" or "graph".
+
+    ``complete`` is False when the query was stopped at a row cap (``Store.query(max_rows=...)``): the
+    rows held are then the first ``max_rows`` and at least one more existed.
+    """
 
     kind: str
     variables: list[str]
     rows: list[list[Any]]  # pyoxigraph terms (or None for unbound), for "select"
     boolean: bool | None = None
     triples: list[Any] | None = None
+    complete: bool = True
 
     def text_rows(self) -> list[list[str]]:
         if self.kind == "select":
@@ -81,11 +97,19 @@ class QueryResult:
         return [[term_text(t.subject), term_text(t.predicate), term_text(t.object)] for t in self.triples or []]
 
     def serialize(self, fmt: str) -> bytes:
-        """SPARQL results (json/xml/csv/tsv) for SELECT/ASK; turtle/ntriples for CONSTRUCT/DESCRIBE."""
+        """SPARQL results (json/xml/csv/tsv) for SELECT/ASK; turtle/ntriples/rdfxml/jsonld for CONSTRUCT/DESCRIBE.
+
+        A graph result in csv/tsv is the table of its triples (subject, predicate, object).
+        """
         if self.kind == "graph":
+            if fmt in ("csv", "tsv"):
+                rows = [[t.subject, t.predicate, t.object] for t in self.triples or []]
+                return _solutions_bytes(TRIPLE_VARIABLES, rows, fmt)
             if fmt not in GRAPH_FORMATS:
-                raise QueryError(f"a graph result is written as {' or '.join(GRAPH_FORMATS)}, not {fmt!r}")
-            return ox.serialize(self.triples or [], format=GRAPH_FORMATS[fmt]) or b""
+                raise QueryError(f"a graph result is written as {', '.join([*GRAPH_FORMATS, 'csv', 'tsv'])}, "
+                                 f"not {fmt!r}")
+            prefixes = PREFIXES if fmt in ("turtle", "rdfxml") else None
+            return ox.serialize(self.triples or [], format=GRAPH_FORMATS[fmt], prefixes=prefixes) or b""
         if fmt not in RESULT_FORMATS:
             raise QueryError(f"unknown result format {fmt!r}; choose from {', '.join(RESULT_FORMATS)}")
         if self.kind == "ask":
@@ -232,21 +256,73 @@ class Store:
         self._store.flush()
         return SyncStats(triples=len(new), added=len(added), removed=len(removed))
 
-    def query(self, sparql: str) -> QueryResult:
-        """Run a SPARQL query (the common prefixes kg:, dcterms:, rdfs:, skos:, xsd: … are predeclared)."""
+    def query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
+        """Run a SPARQL query (the common prefixes kg:, dcterms:, rdfs:, skos:, xsd: … are predeclared).
+
+        Solutions and triples are pulled from Oxigraph's lazy iterator one at a time, so with
+        ``max_rows`` the evaluation stops after ``max_rows + 1`` of them (the extra one only tells that
+        the answer is incomplete): a cross product of the whole store then costs milliseconds and a
+        bounded amount of memory instead of growing until the machine runs out.
+        """
         try:
             res = self._store.query(sparql, prefixes=PREFIXES)
+            if isinstance(res, ox.QueryBoolean):
+                return QueryResult("ask", [], [], boolean=bool(res))
+            head = list(itertools.islice(res, None if max_rows is None else max_rows + 1))
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except OSError as exc:
             raise StoreError(f"the store could not answer: {exc}") from exc
+        complete = max_rows is None or len(head) <= max_rows
+        head = head if complete else head[:max_rows]
         if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
-            rows = [[sol[v] for v in variables] for sol in res]
-            return QueryResult("select", variables, rows)
-        if isinstance(res, ox.QueryBoolean):
-            return QueryResult("ask", [], [], boolean=bool(res))
-        return QueryResult("graph", ["subject", "predicate", "object"], [], triples=list(res))
+            rows = [[sol[v] for v in variables] for sol in head]
+            return QueryResult("select", variables, rows, complete=complete)
+        return QueryResult("graph", list(TRIPLE_VARIABLES), [], triples=head, complete=complete)
+
+
+def store_state(path: Path) -> tuple[tuple[str, int, int], ...] | None:
+    """A cheap fingerprint of the store's files (name, size, mtime), or None when there is no store.
+
+    Why: a read-only Oxigraph handle keeps seeing the store as it was when it was opened, so a reader
+    that lives long (``kg serve``) compares fingerprints to notice that ``kg build`` rewrote the store.
+    """
+    try:
+        with os.scandir(path) as entries:
+            # LOG files are RocksDB's diary, not data: a change there alone is no new store.
+            files = [(e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries
+                     if e.is_file() and not e.name.startswith("LOG")]
+    except OSError:
+        return None
+    return tuple(sorted(files)) if any(name == "CURRENT" for name, _, _ in files) else None
+
+
+def writer_active(path: Path) -> bool:
+    """Whether another process holds the store open for writing (a ``kg build`` in its store stage).
+
+    RocksDB, under Oxigraph, holds a POSIX write lock on ``LOCK`` while a read-write handle is open; we
+    *query* that lock (``F_GETLK``) instead of taking it, so a reader can never make a build fail.
+    Oxigraph calls a read-only open during a write undefined behaviour: readers wait until this is False.
+    """
+    try:
+        import fcntl
+        import struct
+    except ImportError:  # not POSIX: no way to ask, assume quiet
+        return False
+    try:
+        fd = os.open(Path(path) / "LOCK", os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        layout = "hhqqi"  # struct flock on Linux/BSD: l_type, l_whence, l_start, l_len, l_pid
+        probe = struct.pack(layout, fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        l_type = struct.unpack(layout, fcntl.fcntl(fd, fcntl.F_GETLK, probe))[0]
+        return bool(l_type != fcntl.F_UNLCK)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)

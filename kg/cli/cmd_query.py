@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -19,7 +20,8 @@ DEFAULT_STORE = Path("output") / "store"
 def query_cmd(
     query: Annotated[str, typer.Argument(help="SPARQL text, a .rq file, or a library query name (see --list).")] = "",
     store: Annotated[Path, typer.Option("--store", "-s", help="Store directory.")] = DEFAULT_STORE,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml; turtle/ntriples for graphs.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml; for CONSTRUCT/DESCRIBE also "
+                                     "turtle, ntriples, rdfxml, jsonld.")] = "table",
     list_queries: Annotated[bool, typer.Option("--list", help="List the query library.")] = False,
 ) -> None:
     """Run a SPARQL query against the store (prefixes kg:, dcterms:, rdfs:, skos:, xsd: are predeclared)."""
@@ -55,22 +57,29 @@ def serve_cmd(
     store: Annotated[Path, typer.Option("--store", "-s", help="Store directory.")] = DEFAULT_STORE,
     host: Annotated[str, typer.Option(help="Interface to bind (localhost by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port (0 = any free port).")] = 7878,
-    timeout: Annotated[float, typer.Option(help="Seconds a query may run.")] = 10.0,
-    max_rows: Annotated[int, typer.Option(help="Largest SELECT result returned.")] = 10_000,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run; then its worker is killed (503).")] = 10.0,
+    max_rows: Annotated[int, typer.Option(help="Most SELECT rows / CONSTRUCT triples returned (413 beyond).")] = 10_000,
+    workers: Annotated[int, typer.Option(min=1, help="Query worker processes: queries that run at once.")] = 6,
+    memory_limit: Annotated[int, typer.Option("--memory-limit", min=64, help="MB of memory one query may use.")] = 512,
 ) -> None:
-    """Serve the store read-only as a SPARQL 1.1 Protocol endpoint at /sparql."""
+    """Serve the store read-only: a SPARQL 1.1 Protocol endpoint at /sparql and a query page at /."""
     from kg.server import make_server
 
-    server = make_server(store, host, port, timeout, max_rows)
+    server = make_server(store, host, port, timeout, max_rows, workers=workers, memory_mb=memory_limit)
     h, p = server.server_address[:2]
     h = h.decode() if isinstance(h, bytes) else h
-    err_console.print(f"SPARQL endpoint: http://{h}:{p}/sparql (read-only; Ctrl-C stops)")
+    err_console.print(f"SPARQL endpoint: http://{h}:{p}/sparql, query page: http://{h}:{p}/ "
+                      "(read-only; Ctrl-C stops)", soft_wrap=True)
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM (service managers, tests) stops as cleanly as Ctrl-C
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        server.server_close()  # also stops the query workers
 
 
 @app.command("stats")
