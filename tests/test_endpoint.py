@@ -353,7 +353,8 @@ def test_sparqlwrapper_ask(live, fmt):
 
 @pytest.mark.parametrize(
     ("fmt", "ctype"),
-    [("xml", "application/rdf+xml"), ("rdf+xml", "application/rdf+xml"), ("turtle", "text/turtle"),
+    [("xml", "application/rdf+xml"), ("rdf+xml", "application/rdf+xml"), ("rdf", "application/rdf+xml"),
+     ("turtle", "text/turtle"),
      ("n3", "text/turtle"), ("json-ld", "application/ld+json"), ("json", "application/ld+json"),
      ("csv", "text/csv")],
 )
@@ -447,6 +448,27 @@ def test_query_page_runs_a_query_and_escapes_everything(live):
 def test_query_page_reports(live, query, status, text):
     got, _, body = http(f"{live.base}/?{urllib.parse.urlencode({'query': query})}")
     assert got == status and text in body.decode()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "ctype", "parse"),
+    [("turtle", "text/turtle", "turtle"), ("ntriples", "application/n-triples", "nt"),
+     ("rdfxml", "application/rdf+xml", "xml"), ("jsonld", "application/ld+json", "json-ld")],
+)
+def test_query_page_download_buttons(live, benchmark_labels, fmt, ctype, parse):
+    """The page's "Download" button posts the form (query + format) to /sparql."""
+    form = urllib.parse.urlencode({"query": SW_CONSTRUCT, "format": fmt}).encode()
+    status, got, body = http(live.sparql, form, {"Content-Type": "application/x-www-form-urlencoded",
+                                                 "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert status == 200 and got.startswith(ctype)
+    g = Graph().parse(data=body, format=parse)
+    assert {str(o) for o in g.objects(None, RDFS.label)} == set(benchmark_labels)
+
+
+def test_head_request(live):
+    req = urllib.request.Request(f"{live.base}/", method="HEAD")
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status == 200 and resp.read() == b"" and int(resp.headers["Content-Length"]) > 1000
 
 
 def test_query_page_headers_forbid_scripts(live):

@@ -110,6 +110,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         else:
             self._text(404, "not found: the query page is /, the SPARQL endpoint /sparql")
 
+    def do_HEAD(self) -> None:  # monitors and link checkers: the GET answer without its body
+        self.do_GET()
+
     def do_POST(self) -> None:
         url = urlsplit(self.path)
         if url.path not in ("/", "/sparql"):
