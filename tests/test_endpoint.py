@@ -529,6 +529,30 @@ def test_guard(query, update, service):
     assert uses_service(query) is service
 
 
+def test_workers_have_no_network(sample_build):
+    """Even a SERVICE query that bypassed the guard cannot reach a host from a worker (where the OS allows)."""
+    from kg.server.workers import QueryPool
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    pool = QueryPool(sample_build[0] / "store", size=1)
+    try:
+        if not pool.isolated:
+            pytest.skip("this OS does not let an unprivileged process leave the network namespace")
+        job = {"mode": "protocol", "query": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+               "accept": "", "formats": [], "max_rows": 10, "max_bytes": 10**6}
+        reply = pool.run(job, 10)
+        assert reply["status"] != 200 and "unreachable" in reply["message"].lower()
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nobody called
+    finally:
+        pool.close()
+        listener.close()
+
+
 def test_workers_do_not_start_http_code():
     """A worker imports the store and the formats, not the HTTP server (it starts faster, holds less)."""
     code = ("import sys, kg.server.workers; "

@@ -159,7 +159,7 @@ def worker_main(argv: list[str] | None = None) -> None:
     ap.add_argument("--parent", type=int, default=0)
     args = ap.parse_args(argv)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on `kg serve` reaches the whole process group
-    _drop_network()
+    isolated = _drop_network()
     if args.parent:
         _exit_with_parent(args.parent)
     if args.memory_mb > 0:
@@ -172,7 +172,7 @@ def worker_main(argv: list[str] | None = None) -> None:
     state = _WorkerState(args.store)
     with contextlib.suppress(StoreError):
         state.reopen(0)  # open now so the first query does not pay for it; a missing store is reported per job
-    replies.send({"ready": True})
+    replies.send({"ready": True, "isolated": isolated})
     while True:
         try:
             job = jobs.recv()
@@ -216,6 +216,8 @@ class QueryPool:
     _closed: bool = field(default=False, init=False)
     _generation: int = field(default=0, init=False)
     _state: Any = field(default=None, init=False)
+    #: Whether every worker started so far runs without network access (None before the first one).
+    isolated: bool | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.store_dir = Path(self.store_dir)
@@ -273,8 +275,11 @@ class QueryPool:
     def _wait_ready(self, worker: _Worker) -> None:
         """Wait until a new worker has imported its modules and opened the store (OSError if it never does)."""
         try:
-            if worker.replies.poll(READY_SECONDS) and worker.replies.recv().get("ready"):
-                return
+            if worker.replies.poll(READY_SECONDS):
+                hello = worker.replies.recv()
+                if hello.get("ready"):
+                    self.isolated = bool(hello.get("isolated")) and self.isolated is not False
+                    return
         except (EOFError, OSError):
             pass
         with contextlib.suppress(OSError):
