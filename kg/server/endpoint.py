@@ -9,6 +9,7 @@ error ever reaches the client or the console as a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -61,7 +62,9 @@ class SparqlServer(ThreadingHTTPServer):
         import sys
 
         exc = sys.exc_info()[1]
-        log.info("request from %s ended early: %s: %s", client_address, type(exc).__name__, exc)
+        level = logging.INFO if isinstance(exc, (ConnectionError, TimeoutError)) else logging.ERROR
+        log.log(level, "request from %s ended early: %s: %s", client_address, type(exc).__name__, exc,
+                exc_info=log.isEnabledFor(logging.DEBUG))
 
 
 class SparqlHandler(BaseHTTPRequestHandler):
@@ -99,6 +102,19 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
     # -- routing
+
+    def handle_one_request(self) -> None:
+        """Answer 500 with one line, instead of dropping the connection, when answering raised."""
+        try:
+            super().handle_one_request()
+        except (ConnectionError, TimeoutError):
+            raise  # the client is gone: nobody to answer (handle_error logs it)
+        except Exception as exc:
+            log.error("internal error while answering %s: %s: %s", self.path if hasattr(self, "path") else "?",
+                      type(exc).__name__, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self._text(500, f"internal error: {type(exc).__name__}")
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)

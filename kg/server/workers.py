@@ -310,13 +310,10 @@ class QueryPool:
                 if self._closed:
                     raise ServerBusy("the endpoint is shutting down")
                 if self._idle:
-                    worker = self._idle.pop()
-                    self._keep_spare()
-                    return worker
-                if self._count < self.size:
+                    return self._idle.pop()
+                if self._count < self.size:  # a replacement failed to start earlier: try again now
                     self._count += 1
                     spawn = True
-                    self._keep_spare()
                     break
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not self._cond.wait(remaining):
@@ -329,28 +326,6 @@ class QueryPool:
                     self._count -= 1
                 raise StoreError(f"cannot start a query worker: {exc}") from exc
         raise AssertionError("unreachable")
-
-    def _keep_spare(self) -> None:
-        """With the lock held: start a worker in the background when none is idle and the pool may grow.
-
-        Why: starting a worker takes ~0.1 s, but several seconds on a machine whose cores are busy with
-        slow queries; a spare started ahead of time is what lets a short query answer at once then.
-        """
-        if self._idle or self._count >= self.size or self._closed:
-            return
-        self._count += 1
-
-        def start() -> None:
-            try:
-                fresh = self._start()
-            except OSError:
-                with self._cond:
-                    self._count -= 1
-                    self._cond.notify()
-                return
-            self._put_idle(fresh)
-
-        threading.Thread(target=start, name="kg-worker-spare", daemon=True).start()
 
     def _retire(self, worker: _Worker, replace: bool = True) -> None:
         """Kill a worker (it may be mid-query) and, in the background, reap it and start a replacement."""
