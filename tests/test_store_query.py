@@ -297,3 +297,46 @@ def test_readme_queries_run_on_the_sample_graph(store, index):
     assert result.kind == "select"
     assert len(result.rows) >= 3  # each README example shows real rows on the sample graph
     assert all(all(cell is not None for cell in row[:2]) for row in result.rows)
+
+
+# ------------------------------------------------------------------ the read side: row caps and graph formats
+
+
+@pytest.mark.parametrize(
+    ("sparql", "cap", "n", "complete"),
+    [
+        ("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", 1000, 1000, False),  # 10^9 rows: stops after the cap
+        ("SELECT ?p WHERE { ?p a kg:Paper }", 502, 502, True),  # exactly the cap is complete
+        ("SELECT ?p WHERE { ?p a kg:Paper }", 501, 501, False),
+        ("CONSTRUCT WHERE { ?a ?b ?c . ?d ?e ?f }", 50, 50, False),
+        ("CONSTRUCT { ?p a kg:Paper } WHERE { ?p a kg:Paper }", None, 502, True),
+    ],
+)
+def test_query_stops_at_the_row_cap(store, sparql, cap, n, complete):
+    import time
+
+    t0 = time.perf_counter()
+    result = store.query(sparql, max_rows=cap)
+    assert len(result.rows or result.triples or []) == n and result.complete is complete
+    assert time.perf_counter() - t0 < 5  # the lazy iterator is never drained
+
+
+@pytest.mark.parametrize(
+    ("fmt", "parse"),
+    [("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml"), ("jsonld", "json-ld")],
+)
+def test_cli_query_construct_formats(store_dir, fmt, parse):
+    from rdflib import RDFS, Graph
+
+    q = "CONSTRUCT { ?d rdfs:label ?l } WHERE { ?d a kg:Benchmark ; rdfs:label ?l } ORDER BY ?l LIMIT 5"
+    res = CliRunner().invoke(app, ["query", q, "--store", str(store_dir), "--format", fmt])
+    assert res.exit_code == 0, res.output
+    g = Graph().parse(data=res.stdout, format=parse)
+    assert len(set(g.objects(None, RDFS.label))) == 5
+
+
+def test_cli_query_construct_as_csv(store_dir):
+    q = "CONSTRUCT { ?d rdfs:label ?l } WHERE { ?d a kg:Benchmark ; rdfs:label ?l } ORDER BY ?l LIMIT 5"
+    res = CliRunner().invoke(app, ["query", q, "--store", str(store_dir), "--format", "csv"])
+    lines = res.stdout.splitlines()
+    assert lines[0] == "subject,predicate,object" and len(lines) == 6
