@@ -553,6 +553,22 @@ def test_workers_have_no_network(sample_build):
         listener.close()
 
 
+def test_a_worker_killed_while_idle_is_replaced(sample_build):
+    from kg.server.workers import QueryPool
+
+    pool = QueryPool(sample_build[0] / "store", size=2)
+    try:
+        for pid in pool.pids():
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)
+        job = {"mode": "protocol", "query": "ASK { ?p a kg:Paper }", "accept": "", "formats": [], "max_rows": 10,
+               "max_bytes": 10**6}
+        reply = pool.run(job, 30)
+        assert reply["status"] == 200 and json.loads(reply["body"])["boolean"] is True
+    finally:
+        pool.close()
+
+
 def test_workers_do_not_start_http_code():
     """A worker imports the store and the formats, not the HTTP server (it starts faster, holds less)."""
     code = ("import sys, kg.server.workers; "

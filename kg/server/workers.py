@@ -310,7 +310,11 @@ class QueryPool:
                 if self._closed:
                     raise ServerBusy("the endpoint is shutting down")
                 if self._idle:
-                    return self._idle.pop()
+                    worker = self._idle.pop()
+                    if worker.proc.poll() is None:
+                        return worker
+                    self._retire(worker)  # died while idle (the OOM killer, a stray kill): replace it
+                    continue
                 if self._count < self.size:  # a replacement failed to start earlier: try again now
                     self._count += 1
                     spawn = True
