@@ -38,17 +38,30 @@ def dataset_popularity(G: nx.MultiDiGraph, top: int | None = None) -> list[tuple
 
 
 def beats_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
-    """Method → method graph: an edge *loser → winner* for every paper that proposes ``winner`` and claims
-    to beat ``loser`` (weight = number of such papers)."""
+    """Method → method graph: an edge *loser → winner* for every paper that claims ``winner`` beats
+    ``loser`` (weight = number of such papers).
+
+    The pairs come from the paper's comparison claims (``claims`` → Comparison → ``winner``/``loser``), which
+    name *which* of the paper's methods wins; a paper without comparisons (records made before they
+    existed) falls back to pairing each proposed method with each beaten one.
+    """
     D = nx.DiGraph()
     for paper in (n for n, t in G.nodes(data="type") if t == "Paper"):
-        proposed = [v for _, v, k in G.out_edges(paper, keys=True) if k == "proposes" and G.nodes[v]["type"] == "Method"]
-        beaten = [v for _, v, k in G.out_edges(paper, keys=True) if k == "beats"]
-        for w in proposed:
-            for loser in beaten:
-                if loser != w:
-                    weight = D.get_edge_data(loser, w, {"weight": 0})["weight"] + 1
-                    D.add_edge(loser, w, weight=weight)
+        comparisons = [v for _, v, k in G.out_edges(paper, keys=True) if k == "claims"]
+        pairs: set[tuple[str, str]] = set()
+        for c in comparisons:
+            slots = {k: v for _, v, k in G.out_edges(c, keys=True)}
+            if "winner" in slots and "loser" in slots:
+                pairs.add((slots["winner"], slots["loser"]))
+        if not comparisons:
+            proposed = [v for _, v, k in G.out_edges(paper, keys=True)
+                        if k == "proposes" and G.nodes[v]["type"] == "Method"]
+            beaten = [v for _, v, k in G.out_edges(paper, keys=True) if k == "beats"]
+            pairs = {(w, loser) for w in proposed for loser in beaten}
+        for w, loser in sorted(pairs):
+            if loser != w:
+                weight = D.get_edge_data(loser, w, {"weight": 0})["weight"] + 1
+                D.add_edge(loser, w, weight=weight)
     return D
 
 

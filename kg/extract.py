@@ -12,7 +12,7 @@ import hashlib
 import logging
 import multiprocessing as mp
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any
 
@@ -23,6 +23,7 @@ from kg import __version__
 from kg.lexicon import Lexicon, LexiconEntry, load_lexicon, normalise_name
 from kg.model import (
     RELATION_RANGE,
+    Comparison,
     Entity,
     EntityType,
     Evidence,
@@ -34,6 +35,8 @@ from kg.model import (
     Result,
     Section,
 )
+from kg.nlp.direction import higher_is_better
+from kg.nlp.results import word_occurrences
 from kg.nlp.sentences import doc_text, make_docs, sentence_of
 
 log = logging.getLogger(__name__)
@@ -51,7 +54,7 @@ def _data_hash() -> str:
     with an unchanged version number must not silently keep the old extractions.
     """
     h = hashlib.sha1()
-    for name in ("cues.json", "generic_terms.txt"):
+    for name in ("cues.json", "generic_terms.txt", "result_cues.json", "metric_direction.txt"):
         h.update((resources.files("kg.nlp") / "data" / name).read_bytes())
     for module in sorted(p.name for p in resources.files("kg.nlp").iterdir() if p.name.endswith(".py")):
         h.update((resources.files("kg.nlp") / module).read_bytes())
@@ -155,9 +158,10 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
                 implied = EntityType.DATASET
             spans[(s, e)] = (implied, rule, conf, None)
     for r in doc._.kg_results or []:
-        for span, etype in ((r[4], EntityType.METHOD), (r[5], EntityType.DATASET), (r[6], EntityType.METRIC)):
+        for span, etype in ((r.method, EntityType.METHOD), (r.dataset, EntityType.DATASET),
+                            (r.metric, EntityType.METRIC), (r.relative_to, EntityType.METHOD)):
             if span is not None and tuple(span) not in spans:
-                spans[tuple(span)] = (etype, r[7], r[8], None)
+                spans[tuple(span)] = (etype, r.rule, r.confidence, None)
 
     # 2. group surface forms into this paper's entities
     groups = _Groups()
@@ -301,16 +305,137 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
         k = key_for(tuple(span))  # type: ignore[arg-type]
         return k if by_key[k].type in allowed else None
 
-    for v0, v1, value, unit, method, dataset, metric, rule, conf in doc._.kg_results or []:
+    for r in doc._.kg_results or []:
         results.append(Result(
-            value=value, value_text=text[v0:v1], unit=unit, evidence=evidence(v0, v1, rule, conf),
-            method=slot(method, RELATION_RANGE[RelationType.BEATS]),
-            dataset=slot(dataset, RELATION_RANGE[RelationType.USES]),
-            metric=slot(metric, RELATION_RANGE[RelationType.MEASURES]),
+            value=r.value, value_text=text[r.start:r.end], unit=r.unit,
+            evidence=evidence(r.start, r.end, r.rule, r.confidence),
+            method=slot(r.method, RELATION_RANGE[RelationType.BEATS]),
+            dataset=slot(r.dataset, RELATION_RANGE[RelationType.USES]),
+            metric=slot(r.metric, RELATION_RANGE[RelationType.MEASURES]),
+            delta=bool(r.delta),
+            relative_to=slot(r.relative_to, RELATION_RANGE[RelationType.BEATS]),
         ))
     relations = sorted(best.values(), key=lambda r: (r.type.value, int(r.target[1:])))
+    beats_mentions = [(key_for((s, e)), s, e, rule, conf) for rel, s, e, rule, conf in doc._.kg_relations or []
+                      if rel == RelationType.BEATS.value]
+    comparisons = stated_comparisons(entities, relations, results, beats_mentions, sentences, evidence)
+    comparisons += derived_comparisons(entities, results, comparisons)
     return Extraction(paper=paper, entities=tuple(entities), relations=tuple(relations),
-                      results=tuple(results), extractor=extractor)
+                      results=tuple(results), extractor=extractor, comparisons=tuple(comparisons))
+
+
+def _main_method(entities: list[Entity], relations: list[Relation]) -> str | None:
+    """The paper's main method: its most confident proposed Method, the first one named on a tie."""
+    by_key = {e.key: e for e in entities}
+    proposals = [r for r in relations if r.type is RelationType.PROPOSES and by_key[r.target].type is EntityType.METHOD]
+    if not proposals:
+        return None
+    return max(proposals, key=lambda r: (r.evidence.confidence, -min(m.evidence.start + (
+        0 if m.evidence.section is Section.TITLE else 10**6) for m in by_key[r.target].mentions))).target
+
+
+def stated_comparisons(entities: list[Entity], relations: list[Relation], results: list[Result],
+                       beats_mentions: list[tuple[str, int, int, str, float]],
+                       sentences: list[tuple[int, int]],
+                       evidence: Callable[[int, int, str, float], Evidence]) -> list[Comparison]:
+    """One comparison per beaten baseline: which of the paper's methods beats it, and on what.
+
+    Why not every proposal × every baseline: a paper that proposes a system and its components claims
+    that the *system* beats the baseline when the sentence names the system. The winner is the proposed
+    method the beats sentence names (the nearest one before the baseline), else the paper's main method.
+    Dataset, metric and value come from a change measured against that baseline in the same sentence
+    ("outperforms X by 4.5 EM on NQ"), else from the one dataset / metric the sentence names.
+    """
+    by_key = {e.key: e for e in entities}
+    beaten = {r.target for r in relations if r.type is RelationType.BEATS}
+    proposed = [r.target for r in relations if r.type is RelationType.PROPOSES
+                and by_key[r.target].type is EntityType.METHOD]
+    main = _main_method(entities, relations)
+    out: list[Comparison] = []
+    seen: set[tuple[str, str]] = set()
+    for loser, s, e, rule, conf in sorted(beats_mentions, key=lambda m: (m[1], m[2])):
+        if loser not in beaten or by_key[loser].type is not EntityType.METHOD:
+            continue
+        ev = evidence(s, e, rule, conf)
+        winner = _named_winner(ev, by_key[loser], [by_key[k] for k in proposed]) or main
+        if winner is None or winner == loser or (winner, loser) in seen:
+            continue
+        seen.add((winner, loser))
+        same = [r for r in results if r.evidence.sentence == ev.sentence and r.evidence.section is ev.section]
+        margin = next((r for r in same if r.delta and r.relative_to == loser), None)
+        if margin is not None:
+            out.append(Comparison(winner, loser, ev, margin.dataset, margin.metric, margin.value,
+                                  margin.value_text, margin.unit))
+            continue
+        ds = {r.dataset for r in same if r.dataset} | {
+            k for k, ent in by_key.items() if ent.type in RELATION_RANGE[RelationType.USES]
+            and any(m.evidence.sentence == ev.sentence for m in ent.mentions)}
+        ms = {r.metric for r in same if r.metric} | {
+            k for k, ent in by_key.items() if ent.type is EntityType.METRIC
+            and any(m.evidence.sentence == ev.sentence for m in ent.mentions)}
+        out.append(Comparison(winner, loser, ev, ds.pop() if len(ds) == 1 else None,
+                              ms.pop() if len(ms) == 1 else None))
+    return out
+
+
+def _named_winner(ev: Evidence, loser: Entity, proposed: list[Entity]) -> str | None:
+    """The proposed method a beats sentence names: the last one before the baseline, else the first after.
+
+    Names are looked up in the sentence text (not only among extracted mentions): a proposal is often
+    named by the cue sentence only, and then again as a plain word.
+    """
+    sentence = ev.sentence
+    at = next((i for n in loser.names if (i := sentence.find(n)) >= 0), len(sentence))
+    hits: list[tuple[int, str]] = []
+    for ent in proposed:
+        for name in ent.names:
+            hits += [(i, ent.key) for i, _j in word_occurrences(sentence, name)]
+    before = [k for i, k in sorted(hits) if i < at]
+    if before:
+        return before[-1]
+    return min(hits)[1] if hits else None
+
+
+#: How much less a comparison derived from two numbers is trusted than the numbers themselves.
+DERIVED_CONFIDENCE = 0.5
+
+
+def derived_comparisons(entities: list[Entity], results: list[Result],
+                        stated: list[Comparison]) -> list[Comparison]:
+    """Comparisons the paper implies: two methods' absolute results on the same dataset and metric.
+
+    The metric's direction decides the winner (a lower WER wins). Changes are never compared, nor are
+    results of a metric whose direction is unknown, nor ties. Only within one paper: numbers from two
+    papers rarely share a set-up. Rule ``derived:results``, confidence ``DERIVED_CONFIDENCE`` × the less
+    sure of the two results.
+    """
+    by_key = {e.key: e for e in entities}
+    said = {(c.winner, c.loser) for c in stated}
+    best: dict[tuple[str, str, str], Result] = {}  # (dataset, metric, method) → its best result
+    for r in results:
+        if r.delta or not (r.method and r.dataset and r.metric):
+            continue
+        ent = by_key[r.metric]
+        hib = higher_is_better(ent.name, ent.lexicon_id is not None)
+        if hib is None:
+            continue
+        k = (r.dataset, r.metric, r.method)
+        if k not in best or (r.value > best[k].value) == hib:
+            best[k] = r
+    out: list[Comparison] = []
+    for (ds, met, m1), r1 in sorted(best.items()):
+        hib = higher_is_better(by_key[met].name, by_key[met].lexicon_id is not None)
+        for (ds2, met2, m2), r2 in sorted(best.items()):
+            if (ds2, met2) != (ds, met) or m1 == m2 or r1.value == r2.value or (r1.value > r2.value) != hib:
+                continue
+            if (m1, m2) in said:
+                continue
+            said.add((m1, m2))
+            ev = r1.evidence
+            out.append(Comparison(m1, m2, Evidence(ev.sentence, ev.start, ev.end, ev.section, "derived:results",
+                                                   DERIVED_CONFIDENCE * min(ev.confidence, r2.evidence.confidence)),
+                                  ds, met, r1.value, r1.value_text, r1.unit))
+    return out
 
 
 def paper_text(paper: Paper) -> str:

@@ -21,7 +21,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from kg.link import Linking, link
 from kg.model import EntityType, Evidence, Extraction
-from kg.vocab import KG, claim_iri, entity_iri, paper_iri, result_iri
+from kg.nlp.direction import higher_is_better
+from kg.vocab import KG, claim_iri, comparison_iri, entity_iri, paper_iri, result_iri
 
 # ---- attribute names (nodes) ----
 TYPE = "type"  # "Paper", "Result" or an EntityType value
@@ -40,6 +41,8 @@ N_PAPERS = "n_papers"
 EXTRACTOR = "extractor"
 VALUE = "value"
 UNIT = "unit"
+DELTA = "delta"  # bool on Result nodes: a change ("by 4.5 points"), not an absolute value
+HIGHER_IS_BETTER = "higher_is_better"  # bool on Metric nodes whose direction is known
 # ---- attribute names (edges; evidence also on Result nodes) ----
 RELATION = "relation"
 CONFIDENCE = "confidence"
@@ -52,6 +55,10 @@ RULE = "rule"
 ALIAS_SEPARATOR = " | "
 PAPER_RELATIONS = ("proposes", "uses", "beats", "measures", "addresses")
 RESULT_SLOTS = ("method", "dataset", "metric")
+#: Node types that are not entities: papers and the claims they make.
+CLAIM_NODE_TYPES = ("Paper", "Result", "Comparison")
+#: Edges from a Comparison node (attribute names of :class:`kg.model.Comparison`, then the ontology's term).
+COMPARISON_SLOTS = (("winner", "winner"), ("loser", "loser"), ("dataset", "dataset"), ("metric", "metric"))
 
 
 def _evidence_attrs(ev: Evidence) -> dict[str, Any]:
@@ -83,6 +90,10 @@ class KnowledgeGraph:
             iri_of[key] = iri
             g.add_node(iri, **{TYPE: ent.type.value, LABEL: ent.label, ALIASES: ALIAS_SEPARATOR.join(ent.alt_labels),
                                LEXICON_ID: ent.lexicon_id or "", N_PAPERS: len(ent.papers)})
+            if ent.type is EntityType.METRIC:
+                hib = higher_is_better(ent.label, ent.lexicon_id is not None)
+                if hib is not None:
+                    g.nodes[iri][HIGHER_IS_BETTER] = hib
         for variant, base in linking.related:
             g.add_edge(iri_of[variant], iri_of[base], key="related", **{RELATION: "related"})
         for ex in records:
@@ -99,12 +110,29 @@ class KnowledgeGraph:
             for i, res in enumerate(ex.results):
                 riri = str(result_iri(p.id, i))
                 g.add_node(riri, **{TYPE: "Result", LABEL: res.value_text, VALUE: res.value, UNIT: res.unit or "",
-                                    **_evidence_attrs(res.evidence)})
+                                    DELTA: res.delta, **_evidence_attrs(res.evidence)})
                 g.add_edge(piri, riri, key="reports", **{RELATION: "reports"})
                 for slot in RESULT_SLOTS:
                     local = getattr(res, slot)
                     if local is not None:
                         g.add_edge(riri, iri_of[linking.members[(p.id, local)]], key=slot, **{RELATION: slot})
+                if res.relative_to is not None:
+                    g.add_edge(riri, iri_of[linking.members[(p.id, res.relative_to)]], key="relativeTo",
+                               **{RELATION: "relativeTo"})
+            for i, comp in enumerate(ex.comparisons):
+                ciri = str(comparison_iri(p.id, i))
+                names = {slot: linking.members[(p.id, getattr(comp, slot))] for slot, _ in COMPARISON_SLOTS
+                         if getattr(comp, slot) is not None}
+                label = f"{linking.entities[names['winner']].label} > {linking.entities[names['loser']].label}"
+                attrs: dict[str, Any] = {TYPE: "Comparison", LABEL: label, UNIT: comp.unit or "",
+                                         **_evidence_attrs(comp.evidence)}
+                if comp.value is not None:
+                    attrs[VALUE] = comp.value
+                g.add_node(ciri, **attrs)
+                g.add_edge(piri, ciri, key="claims", **{RELATION: "claims"})
+                for slot, term in COMPARISON_SLOTS:
+                    if slot in names:
+                        g.add_edge(ciri, iri_of[names[slot]], key=term, **{RELATION: term})
         return cls(g, linking)
 
     # ------------------------------------------------------------------ reading
@@ -124,6 +152,7 @@ class KnowledgeGraph:
         for et in EntityType:
             out[f"entities: {et.value}"] = node_types.get(et.value, 0)
         out["results"] = node_types.get("Result", 0)
+        out["comparisons"] = node_types.get("Comparison", 0)
         for rel in (*PAPER_RELATIONS, "related"):
             out[f"edges: {rel}"] = edge_types.get(rel, 0)
         return out
@@ -166,6 +195,16 @@ class KnowledgeGraph:
                 rdf.add((s, KG.valueText, Literal(a[LABEL])))
                 if a[UNIT]:
                     rdf.add((s, KG.unit, Literal(a[UNIT])))
+                if a.get(DELTA):
+                    rdf.add((s, KG.delta, Literal(True)))
+                _add_evidence(rdf, s, a)
+            elif t == "Comparison":
+                rdf.add((s, RDF.type, KG.Comparison))
+                rdf.add((s, RDFS.label, Literal(a[LABEL])))
+                if VALUE in a:
+                    rdf.add((s, KG.value, Literal(repr(float(a[VALUE])), datatype=XSD.decimal)))
+                if a[UNIT]:
+                    rdf.add((s, KG.unit, Literal(a[UNIT])))
                 _add_evidence(rdf, s, a)
             else:
                 rdf.add((s, RDF.type, KG[t]))
@@ -176,6 +215,8 @@ class KnowledgeGraph:
                     rdf.add((s, SKOS.altLabel, Literal(alias)))
                 if a[LEXICON_ID]:
                     rdf.add((s, KG.lexiconId, Literal(a[LEXICON_ID])))
+                if HIGHER_IS_BETTER in a:
+                    rdf.add((s, KG.higherIsBetter, Literal(bool(a[HIGHER_IS_BETTER]))))
         for u, v, k, a in g.edges(keys=True, data=True):
             su, sv = URIRef(u), URIRef(v)
             if k == "related":
@@ -190,7 +231,7 @@ class KnowledgeGraph:
                 rdf.add((claim, RDF.predicate, pred))
                 rdf.add((claim, RDF.object, sv))
                 _add_evidence(rdf, claim, a)
-            else:  # reports / method / dataset / metric
+            else:  # reports / method / dataset / metric / relativeTo / claims / winner / loser
                 rdf.add((su, KG[k], sv))
         return rdf
 

@@ -21,7 +21,7 @@ from typing import Any
 
 #: Version of the per-paper extraction record written by ``kg extract`` (``schemas/extraction.schema.json``).
 #: Bump it when a field changes meaning or disappears; adding an optional field is a minor bump.
-RECORD_VERSION = "1.0"
+RECORD_VERSION = "1.1"  # 1.1: Result.delta / relative_to, Extraction.comparisons (1.0 records still read)
 
 
 class EntityType(str, enum.Enum):
@@ -259,6 +259,10 @@ class Result:
     ``unit`` what followed the number (``"%"``, ``"x"``, ``"dB"``, ``"points"``…) or ``None``.
     ``method``/``dataset``/``metric`` are ``Entity.key`` values of the same extraction, or ``None``
     when the sentence does not say.
+
+    ``delta`` tells an absolute value ("71.8 EM") from a change ("by 4.5 points", "2x faster", "reduces
+    WER by 36%"): a change is not a score and must never be ranked against scores. ``relative_to`` is the
+    key of the method a change is measured against, when the sentence names one ("outperforms RAG by 4.5").
     """
 
     value: float
@@ -268,6 +272,8 @@ class Result:
     method: str | None = None
     dataset: str | None = None
     metric: str | None = None
+    delta: bool = False
+    relative_to: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "value_text": self.value_text}
@@ -275,6 +281,10 @@ class Result:
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
+        if self.delta:
+            out["delta"] = True
+        if self.relative_to is not None:
+            out["relative_to"] = self.relative_to
         out["evidence"] = self.evidence.to_dict()
         return out
 
@@ -288,6 +298,51 @@ class Result:
             method=data.get("method"),
             dataset=data.get("dataset"),
             metric=data.get("metric"),
+            delta=bool(data.get("delta", False)),
+            relative_to=data.get("relative_to"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """A method-level comparison claim: ``winner`` does better than ``loser`` (both ``Entity.key`` values).
+
+    Why beside ``paper --beats--> baseline``: a paper that proposes several methods (a system and its
+    components) does not claim that each of them beats each baseline; the comparison names which one does,
+    and on what (``dataset``/``metric``/``value`` when the sentence gives them). A comparison *stated* by a
+    sentence carries the rule of the beats cue; one *derived* from two absolute results on the same dataset
+    and metric carries the rule ``derived:results`` and a lower confidence.
+    """
+
+    winner: str
+    loser: str
+    evidence: Evidence
+    dataset: str | None = None
+    metric: str | None = None
+    value: float | None = None
+    value_text: str | None = None
+    unit: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"winner": self.winner, "loser": self.loser}
+        for key in ("dataset", "metric", "value", "value_text", "unit"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        out["evidence"] = self.evidence.to_dict()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Comparison:
+        return cls(
+            winner=data["winner"],
+            loser=data["loser"],
+            evidence=Evidence.from_dict(data["evidence"]),
+            dataset=data.get("dataset"),
+            metric=data.get("metric"),
+            value=None if data.get("value") is None else float(data["value"]),
+            value_text=data.get("value_text"),
+            unit=data.get("unit"),
         )
 
 
@@ -300,6 +355,7 @@ class Extraction:
     relations: tuple[Relation, ...] = ()
     results: tuple[Result, ...] = ()
     extractor: str = ""  # name + version of the pipeline that produced it (provenance)
+    comparisons: tuple[Comparison, ...] = ()
 
     def entity(self, key: str) -> Entity:
         for ent in self.entities:
@@ -315,6 +371,7 @@ class Extraction:
             "entities": [e.to_dict() for e in self.entities],
             "relations": [r.to_dict() for r in self.relations],
             "results": [r.to_dict() for r in self.results],
+            "comparisons": [c.to_dict() for c in self.comparisons],
         }
 
     @classmethod
@@ -325,6 +382,7 @@ class Extraction:
             relations=tuple(Relation.from_dict(r) for r in data.get("relations", ())),
             results=tuple(Result.from_dict(r) for r in data.get("results", ())),
             extractor=data.get("extractor", ""),
+            comparisons=tuple(Comparison.from_dict(c) for c in data.get("comparisons", ())),
         )
 
 

@@ -36,6 +36,7 @@ class KG(DefinedNamespace):
     Task: URIRef
     Result: URIRef
     Claim: URIRef
+    Comparison: URIRef
     # paper → entity relations
     proposes: URIRef
     uses: URIRef
@@ -50,6 +51,13 @@ class KG(DefinedNamespace):
     value: URIRef
     valueText: URIRef
     unit: URIRef
+    delta: URIRef
+    relativeTo: URIRef
+    higherIsBetter: URIRef
+    # method-level comparisons
+    claims: URIRef
+    winner: URIRef
+    loser: URIRef
     # evidence
     evidence: URIRef
     sentence: URIRef
@@ -93,7 +101,8 @@ def slug(text: str, max_len: int = 60) -> str:
 
 
 def mint_iri(kind: str, *parts: str) -> URIRef:
-    """The IRI of a ``kind`` ("paper", "method", "dataset", "metric", "task", "result", "claim") from parts.
+    """The IRI of a ``kind`` ("paper", "method", "dataset", "metric", "task", "result", "claim",
+    "comparison") from parts.
 
     >>> str(mint_iri("paper", "arxiv:2405.12345"))
     'https://w3id.org/paperkg/id/paper/arxiv-2405-12345'
@@ -113,6 +122,11 @@ def entity_iri(etype: EntityType, key: str) -> URIRef:
 
 def result_iri(paper_id: str, index: int) -> URIRef:
     return mint_iri("result", paper_id, str(index))
+
+
+def comparison_iri(paper_id: str, index: int) -> URIRef:
+    """A comparison claim is, like a result, the ``index``-th of its paper's record (stable per extractor)."""
+    return mint_iri("comparison", paper_id, str(index))
 
 
 def claim_iri(paper_id: str, relation: str, entity: URIRef) -> URIRef:

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from kg.model import Entity, EntityType, Evidence, Extraction, Mention, Paper, Relation, RelationType, Result, Section
+from kg.model import (
+    Comparison,
+    Entity,
+    EntityType,
+    Evidence,
+    Extraction,
+    Mention,
+    Paper,
+    Relation,
+    RelationType,
+    Result,
+    Section,
+)
 
 T = EntityType
 R = RelationType
@@ -20,14 +32,20 @@ def ent(key: str, etype: EntityType, *names: str, short: str | None = None, long
 
 
 def record(pid: str, title: str, entities: list[Entity], relations: list[tuple[RelationType, str]],
-           results: tuple[Result, ...] = (), date: str | None = "2024-05-22") -> Extraction:
+           results: tuple[Result, ...] = (), date: str | None = "2024-05-22",
+           comparisons: tuple[Comparison, ...] = ()) -> Extraction:
     paper = Paper(id=pid, title=title, abstract=f"Abstract of {title}.", date=date, n_authors=3)
     rels = tuple(Relation(t, k, ev(f"sentence for {t.value} {k}")) for t, k in relations)
-    return Extraction(paper=paper, entities=tuple(entities), relations=rels, results=results, extractor="test/1")
+    return Extraction(paper=paper, entities=tuple(entities), relations=rels, results=results, extractor="test/1",
+                      comparisons=comparisons)
+
+
+BEATS_SENTENCE = "LoRA-Drop outperforms LoRA by 1.2 points of accuracy on GLUE."
 
 
 def lora_papers() -> list[Extraction]:
     """Paper A defines "Low-Rank Adaptation (LoRA)"; paper B says only "LoRA" and "the CIFAR-10 dataset";
+    paper A also states a change (1.2 points over LoRA) and the comparison it makes;
     paper C says "CIFAR10", "Cifar-10", "ImageNet-1K" and "ImageNet"; paper D defines SGD as
     stochastic gradient descent and paper E as Schema-Guided Dialogue."""
     a = record("t:a", "LoRA-Drop", [
@@ -36,7 +54,11 @@ def lora_papers() -> list[Extraction]:
         ent("e2", T.METRIC, "accuracy", lexicon_id="metric:accuracy"),
         ent("e3", T.BENCHMARK, "GLUE", lexicon_id="benchmark:glue"),
     ], [(R.PROPOSES, "e1"), (R.BEATS, "e0"), (R.MEASURES, "e2"), (R.USES, "e3")],
-        results=(Result(88.1, "88.1%", ev("LoRA-Drop achieves 88.1% accuracy on GLUE.", 20, 25), "%", "e1", "e3", "e2"),))
+        results=(Result(88.1, "88.1%", ev("LoRA-Drop achieves 88.1% accuracy on GLUE.", 20, 25), "%", "e1", "e3", "e2"),
+                 Result(1.2, "1.2 points", ev(BEATS_SENTENCE, 36, 46), "points", "e1", "e3", "e2", delta=True,
+                        relative_to="e0")),
+        comparisons=(Comparison("e1", "e0", ev(BEATS_SENTENCE, 21, 25, "test:beats"), "e3", "e2", 1.2, "1.2 points",
+                                "points"),))
     b = record("t:b", "Sparse LoRA", [
         ent("e0", T.METHOD, "LoRA"),
         ent("e1", T.DATASET, "the CIFAR-10 dataset"),

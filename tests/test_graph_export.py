@@ -47,8 +47,22 @@ def test_vocabulary_contract(kg):
         kg:method/rdfs:label ?m ; kg:dataset/rdfs:label ?d ; kg:metric/rdfs:label ?x . }"""
     rows = list(g.query(q, initNs={"kg": KG._NS, "dcterms": "http://purl.org/dc/terms/",
                                   "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}))
-    assert [(str(r[0]), float(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5])) for r in rows] == [
+    assert sorted((str(r[0]), float(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5])) for r in rows) == [
+        ("LoRA-Drop", 1.2, "points", "LoRA-Drop", "GLUE", "accuracy"),
         ("LoRA-Drop", 88.1, "%", "LoRA-Drop", "GLUE", "accuracy")]
+    ns = {"kg": KG._NS, "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+    # a change says so, and what it is relative to; an absolute value carries no kg:delta
+    deltas = list(g.query("SELECT ?v ?ref WHERE { ?r kg:delta true ; kg:value ?v ; kg:relativeTo/rdfs:label ?ref }",
+                          initNs=ns))
+    assert [(float(v), str(ref)) for v, ref in deltas] == [(1.2, "Low-Rank Adaptation")]
+    # the comparison names the winning method (not every proposal) and what it was measured on
+    comps = list(g.query("""SELECT ?w ?l ?d ?x ?v WHERE { ?p kg:claims ?c . ?c a kg:Comparison ;
+        kg:winner/rdfs:label ?w ; kg:loser/rdfs:label ?l ; kg:dataset/rdfs:label ?d ; kg:metric/rdfs:label ?x ;
+        kg:value ?v ; kg:sentence ?s ; kg:rule ?rule ; kg:confidence ?conf }""", initNs=ns))
+    assert [tuple(map(str, row[:4])) + (float(row[4]),) for row in comps] == [
+        ("LoRA-Drop", "Low-Rank Adaptation", "GLUE", "accuracy", 1.2)]
+    accuracy = next(g.subjects(URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("accuracy")))
+    assert g.value(accuracy, KG.higherIsBetter) == Literal(True)
     # evidence of every paper → entity edge is reachable through its claim
     claims = list(g.subjects(RDF.type, KG.Claim))
     assert len(claims) == sum(len(ex.relations) for ex in lora_papers())
@@ -73,7 +87,7 @@ def test_iris_stable_across_builds_and_additions():
 
 def test_summary_and_scalar_attributes(kg):
     s = kg.summary()
-    assert s["papers"] == 5 and s["results"] == 1 and s["edges: related"] == 2
+    assert s["papers"] == 5 and s["results"] == 2 and s["comparisons"] == 1 and s["edges: related"] == 2
     for _, attrs in kg.nx.nodes(data=True):
         assert all(isinstance(v, (str, int, float, bool)) for v in attrs.values())
     for *_, attrs in kg.nx.edges(keys=True, data=True):

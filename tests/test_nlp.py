@@ -278,6 +278,165 @@ def test_results(nlp, abstract, values):
     assert got == values
 
 
+def _result_slots(nlp, abstract: str, *slots: str) -> list[tuple]:
+    """(value, slot names...) per result; entity slots as the entity's canonical name."""
+    ex = _extract(nlp, "A Paper", abstract)
+    by_key = {e.key: e for e in ex.entities}
+    out = []
+    for r in ex.results:
+        row: list = [r.value]
+        for slot in slots:
+            v = getattr(r, slot)
+            row.append(by_key[v].name if slot in ("method", "dataset", "metric", "relative_to") and v else v)
+        out.append(tuple(row))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a margin over named baselines, paired in order with a coordinated list of them
+        ("Our reader outperforms REALM and DPR by 3.9 and 1.7 points on Natural Questions.",
+         [(3.9, True, "REALM"), (1.7, True, "DPR")]),
+        ("Our model beats DPR by 2.2 points.", [(2.2, True, "DPR")]),
+        # changes without a named reference
+        ("The new schedule cuts WER by 36% and is 2x faster.", [(36.0, True, None), (2.0, True, None)]),
+        ("It brings a 4.1% absolute improvement in accuracy.", [(4.1, True, None)]),
+        ("Fine-tuning improves F1 by +1.3 over the frozen encoder.", [(1.3, True, None)]),
+        ("Our detector needs 3.5x fewer FLOPs.", [(3.5, True, None)]),
+        # absolute values, including "reduces ... to", which states where a measure ends up
+        ("Our model reaches 71.8 EM on TriviaQA.", [(71.8, False, None)]),
+        ("The cascade reduces the RMSE to 0.42 on the held-out year.", [(0.42, False, None)]),
+    ],
+)
+def test_result_kind_delta_or_absolute(nlp, abstract, expected):
+    assert _result_slots(nlp, abstract, "delta", "relative_to") == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # the dataset the value's own phrase introduces, not the nearest name
+        ("Trained on SQuAD, our reader reaches 71.8 EM on TriviaQA.", [(71.8, "TriviaQA")]),
+        ("It scores 71.8 EM on TriviaQA and 65.1 EM on Natural Questions.",
+         [(71.8, "TriviaQA"), (65.1, "Natural Questions")]),
+        # "On X, ... value": the dataset named since the previous value
+        ("On CIFAR-100, our model gets 81.3% accuracy, and on SVHN it gets 97.2% accuracy.",
+         [(81.3, "CIFAR-100"), (97.2, "SVHN")]),
+        # respectively-lists pair values and datasets in order
+        ("On MNIST and CIFAR-10, the method obtains 99.1% and 93.4% accuracy, respectively.",
+         [(99.1, "MNIST"), (93.4, "CIFAR-10")]),
+        ("It obtains 62.5 and 48.0 BLEU on WMT14 and IWSLT, respectively.", [(62.5, "WMT14"), (48.0, "IWSLT")]),
+    ],
+)
+def test_result_dataset_follows_sentence_structure(nlp, abstract, expected):
+    assert [(v, d) for v, d in _result_slots(nlp, abstract, "dataset")] == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a verb that starts a new measurement ends the reach of an earlier metric
+        ("Our method keeps 92.1% accuracy on CIFAR-10 and compresses ResNet-20 to 40.3%.",
+         [(92.1, "accuracy"), (40.3, None)]),
+        ("It reaches 76.2% top-1 accuracy and saves 3x the training compute.", [(76.2, "top-1 accuracy"), (3.0, None)]),
+        # a value followed by a noun of its own measures that noun, not the clause's metric
+        ("The model improves accuracy by 2% and wins 64.3% human preference.", [(2.0, "accuracy"), (64.3, None)]),
+        # a coordinated list names its metric once, after the last value
+        ("It obtains 85.1 and 90.3 F1 on the two benchmarks.", [(85.1, "F1"), (90.3, "F1")]),
+    ],
+)
+def test_result_metric_stays_in_its_clause(nlp, abstract, expected):
+    assert _result_slots(nlp, abstract, "metric") == expected
+
+
+@pytest.mark.parametrize(
+    ("abstract", "values"),
+    [
+        # a spread is not a result
+        ("The detector reaches 44.1 ± 0.3 AP on the test split.", [44.1]),
+        # a share of the set-up is not a result; a share of what the method keeps is
+        ("Using only 10% of the labels, it retains 95.2% of the supervised accuracy.", [95.2]),
+        ("We train with 25% of the training data and reach 88.0% accuracy.", [88.0]),
+        # a range is one result (its first value), unless it runs "from" one value "to" another
+        ("The saving is 12.4% to 17.5% of the energy.", [12.4]),
+        ("It cuts traffic by 87-95%.", [87.0]),
+        ("Accuracy rises from 70.1% to 75.3%.", [70.1, 75.3]),
+    ],
+)
+def test_results_skip_spreads_and_set_up_shares(nlp, abstract, values):
+    assert [v for (v,) in _result_slots(nlp, abstract)] == values
+
+
+def _comparisons(nlp, abstract: str) -> list[tuple]:
+    ex = _extract(nlp, "A Paper", abstract)
+    by_key = {e.key: e for e in ex.entities}
+
+    def name(k):
+        return by_key[k].name if k else None
+
+    return [(name(c.winner), name(c.loser), name(c.dataset), name(c.metric), c.value, c.evidence.rule.split(":")[0])
+            for c in ex.comparisons]
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # the winner is the proposed method the sentence names, not every proposal
+        ("We propose FooNet, a detector. We also introduce BarHead, a light detection head. BarHead outperforms "
+         "YOLOv5, and FooNet outperforms DETR by 2.1 AP on COCO.",
+         [("BarHead", "YOLOv5", "COCO", "AP", None, "kg_relations"),
+          ("FooNet", "DETR", "COCO", "AP", 2.1, "kg_relations")]),
+        # a sentence that names no proposal: the paper's main method wins
+        ("We propose QuuxNet, a retriever. Experiments show it outperforms BM25 on MS MARCO.",
+         [("QuuxNet", "BM25", "MS MARCO", None, None, "kg_relations")]),
+        # two absolute results on the same dataset and metric, compared by the metric's direction (lower WER)
+        ("We propose ZapASR. ZapASR achieves 3.2% WER on LibriSpeech while Transformer-XL obtains 4.1% WER on "
+         "LibriSpeech.", [("ZapASR", "Transformer-XL", "LibriSpeech", "WER", 3.2, "derived")]),
+        ("We propose ZapASR. ZapASR achieves 84.0% accuracy on ImageNet while Transformer-XL obtains 86.5% accuracy "
+         "on ImageNet.", [("Transformer-XL", "ZapASR", "ImageNet", "accuracy", 86.5, "derived")]),
+        # nothing proposed, nothing to name as winner: the beats edge stays, no comparison
+        ("This survey finds that BERT outperforms ELMo.", []),
+    ],
+)
+def test_comparisons_name_their_winner(nlp, abstract, expected):
+    assert _comparisons(nlp, abstract) == expected
+
+
+def test_derived_comparisons_are_less_sure_than_stated_ones(nlp):
+    ex = _extract(nlp, "A Paper", "We propose ZapASR. ZapASR achieves 3.2% WER on LibriSpeech while "
+                  "Transformer-XL obtains 4.1% WER on LibriSpeech. ZapASR outperforms BM25.")
+    rules = {c.evidence.rule: c.evidence.confidence for c in ex.comparisons}
+    assert rules["derived:results"] < min(v for k, v in rules.items() if k != "derived:results")
+
+
+@pytest.mark.parametrize(
+    ("name", "lexicon", "higher"),
+    [
+        ("accuracy", True, True), ("top-1 error rate", True, False), ("BLEU-4", True, True), ("FID-50k", True, False),
+        ("word error rate", True, False), ("perplexity", True, False), ("inference latency", False, False),
+        ("training time", True, False), ("memory usage", False, False), ("parameters", False, False),
+        ("PA-MPJPE", True, False), ("Recall@K", True, True), ("1 - LPIPS", True, True), ("speedup", True, True),
+        ("1-of-100 Accuracy", True, True), ("Inception Score", True, True),
+        # a lexicon metric no word decides is taken as a score; an unknown name stays undecided
+        ("HOTA-XYZ", True, True), ("zonk", False, None),
+    ],
+)
+def test_metric_direction(name, lexicon, higher):
+    from kg.nlp.direction import higher_is_better
+
+    assert higher_is_better(name, lexicon) is higher
+
+
+def test_every_lexicon_metric_has_a_direction():
+    from kg.lexicon import load_lexicon
+    from kg.nlp.direction import higher_is_better
+
+    metrics = [e for e in load_lexicon().by_id.values() if e.type is EntityType.METRIC]
+    assert len(metrics) > 500
+    assert all(higher_is_better(e.name, True) is not None for e in metrics)
+
+
 @pytest.mark.parametrize(
     ("title", "tasks"),
     [

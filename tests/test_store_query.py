@@ -42,7 +42,7 @@ def test_library_has_the_promised_queries():
     assert set(load_queries()) == {
         "most-used-datasets", "metrics-per-task", "method-beats", "beats-chains", "dataset-usage-over-time",
         "datasets-co-used-with-method", "best-result", "proposals-per-year", "claim-evidence",
-        "entity-aliases", "proposals-and-baselines"}
+        "entity-aliases", "proposals-and-baselines", "who-beats-whom"}
     assert all(q.description for q in load_queries().values())
 
 
@@ -84,6 +84,58 @@ def test_co_used_datasets_and_best_result(store):
     assert best and all(float(row[2]) == float(row[2]) for row in best)
     cifar = [row for row in best if row[0] == "CIFAR-10"]
     assert cifar
+
+
+def test_best_result_leaves_out_changes_and_compressions(store):
+    best = {(row[0], row[1]): float(row[2]) for row in rows(store, "best-result")}
+    # "compresses ResNet-20 to 40.3% without accuracy drop" is no CIFAR-10 accuracy
+    assert best.get(("CIFAR-10", "accuracy")) != 40.3
+    # "0.21% top-1 accuracy increase" is a change, not the best ImageNet top-1 accuracy
+    assert best.get(("ImageNet", "top-1 accuracy")) != 0.21
+    deltas = store.query("SELECT (COUNT(?r) AS ?n) WHERE { ?r kg:delta true }").text_rows()
+    assert int(deltas[0][0]) >= 20
+
+
+def test_who_beats_whom(store):
+    r = rows(store, "who-beats-whom")
+    assert r
+    for winner, loser, _dataset, _metric, _value, rule, conf, sentence, _title in r:
+        assert winner != loser and sentence and 0 < float(conf) <= 1
+        assert rule.startswith("kg_relations:beats:") or rule == "derived:results"
+    # a margin over a named baseline, on the dataset the sentence names
+    assert ["global and local clustering learning technique", "UMAD", "VisDA", "", "14.8"] in [row[:5] for row in r]
+    assert ["Partial Connection Adaptation", "LoRA", "training time", "22"] in [row[:2] + row[3:5] for row in r]
+    # one winner per beaten baseline and sentence: never every proposal paired with every baseline
+    pairs = [(row[8], row[1], row[7]) for row in r if row[5] != "derived:results"]
+    assert len(pairs) == len(set(pairs))
+    cross = store.query("""SELECT (COUNT(*) AS ?n) WHERE { ?p kg:proposes ?m ; kg:beats ?b . ?m a kg:Method .
+                           FILTER(?m != ?b) }""").text_rows()
+    assert len(r) < int(cross[0][0])
+
+
+def test_best_result_honours_metric_direction(tmp_path):
+    """Lowest word error rate, highest accuracy; a change ("by 1.0 point") is never the best value."""
+    from graph_fixtures import ent, ev, record
+
+    from kg.export.rdf import write_ntriples
+    from kg.graph import KnowledgeGraph
+    from kg.model import EntityType, RelationType, Result
+
+    def paper(pid: str, wer: float, acc: float, delta: bool = False):
+        ents = [ent("e0", EntityType.METHOD, f"Method{pid}"), ent("e1", EntityType.DATASET, "LibriSpeech"),
+                ent("e2", EntityType.METRIC, "WER"), ent("e3", EntityType.METRIC, "accuracy")]
+        res = (Result(wer, f"{wer}%", ev(f"It gets {wer}% WER."), "%", "e0", "e1", "e2", delta=delta),
+               Result(acc, f"{acc}%", ev(f"It gets {acc}% accuracy."), "%", "e0", "e1", "e3", delta=delta))
+        return record(f"t:{pid}", f"Paper {pid}", ents, [(RelationType.PROPOSES, "e0")], results=res)
+
+    graph = KnowledgeGraph.from_extractions([paper("a", 3.2, 81.0), paper("b", 4.1, 84.5),
+                                             paper("c", 1.0, 99.0, delta=True)])
+    nt = write_ntriples(graph, tmp_path / "g.nt")
+    with Store.open(tmp_path / "store") as st:
+        st.sync(nt)
+        got = {(row[0], row[1]): (float(row[2]), row[4]) for row in st.query(load_queries()["best-result"].sparql)
+               .text_rows()}
+    assert got == {("LibriSpeech", "WER"): (3.2, "Methoda"), ("LibriSpeech", "accuracy"): (84.5, "Methodb")}
 
 
 def test_claim_evidence_and_aliases(store):
@@ -270,6 +322,24 @@ def test_beats_graph_direction():
     D = analytics.beats_graph(G)
     assert list(D.edges) == [("old", "new")]
     assert analytics.method_ranking(G)[0][0] == "New"
+
+
+def test_beats_graph_uses_the_comparison_winner():
+    """A paper proposing a system and its component: only the system the comparison names beats the baseline."""
+    import networkx as nx
+
+    G = nx.MultiDiGraph()
+    G.add_node("p", type="Paper", label="P")
+    for n in ("system", "part", "old"):
+        G.add_node(n, type="Method", label=n.title())
+    G.add_node("c", type="Comparison", label="System > Old")
+    G.add_edge("p", "system", key="proposes")
+    G.add_edge("p", "part", key="proposes")
+    G.add_edge("p", "old", key="beats")
+    G.add_edge("p", "c", key="claims")
+    G.add_edge("c", "system", key="winner")
+    G.add_edge("c", "old", key="loser")
+    assert list(analytics.beats_graph(G).edges) == [("old", "system")]
 
 
 def test_cli_stats_report(sample_build, tmp_path):

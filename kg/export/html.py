@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyvis.network import Network
 
+from kg.graph import CLAIM_NODE_TYPES
 from kg.io import atomic_write
 
 if TYPE_CHECKING:
@@ -57,10 +58,10 @@ PHYSICS = {
 def _select(kg: KnowledgeGraph, max_entities: int, max_papers: int) -> tuple[set[str], str]:
     """Nodes to draw, and a sentence saying how they were chosen."""
     g = kg.nx
-    entities = [n for n, t in g.nodes(data="type") if t not in ("Paper", "Result")]
+    entities = [n for n, t in g.nodes(data="type") if t not in CLAIM_NODE_TYPES]
     papers = [n for n, t in g.nodes(data="type") if t == "Paper"]
     if len(entities) <= max_entities and len(papers) <= max_papers:
-        return {n for n, t in g.nodes(data="type") if t != "Result"}, (
+        return {n for n, t in g.nodes(data="type") if t not in ("Result", "Comparison")}, (
             f"All {len(papers)} papers and {len(entities)} entities are shown (results are listed in tooltips).")
     top = sorted(entities, key=lambda n: (-g.degree(n), n))[:max_entities]
     chosen = set(top)
@@ -94,9 +95,10 @@ def network_data(kg: KnowledgeGraph, max_entities: int = MAX_ENTITIES, max_paper
     keep, note = _select(kg, max_entities, max_papers)
     results: dict[str, list[str]] = {}
     for u, v, k in g.edges(keys=True):
-        if k == "reports":
+        if k in ("reports", "claims"):
             r = g.nodes[v]
-            results.setdefault(u, []).append(f"result: {r['label']} — {r['sentence'][:160]}")
+            kind = "result" if k == "reports" else "comparison"
+            results.setdefault(u, []).append(f"{kind}: {r['label']} — {r['sentence'][:160]}")
     nodes = []
     for n in sorted(keep):
         a = g.nodes[n]
