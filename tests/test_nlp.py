@@ -344,6 +344,10 @@ def test_result_dataset_follows_sentence_structure(nlp, abstract, expected):
         ("The model improves accuracy by 2% and wins 64.3% human preference.", [(2.0, "accuracy"), (64.3, None)]),
         # a coordinated list names its metric once, after the last value
         ("It obtains 85.1 and 90.3 F1 on the two benchmarks.", [(85.1, "F1"), (90.3, "F1")]),
+        # a comparative that names its own dimension: "same accuracy but 1.7x faster" is no accuracy
+        ("It keeps the same accuracy but runs 1.7x faster on a phone.", [(1.7, None)]),
+        # "a change in X": the measure after "in"
+        ("Our design yields a 3.1x reduction in memory and fewer FLOPs.", [(3.1, "memory")]),
     ],
 )
 def test_result_metric_stays_in_its_clause(nlp, abstract, expected):
@@ -362,6 +366,10 @@ def test_result_metric_stays_in_its_clause(nlp, abstract, expected):
         ("The saving is 12.4% to 17.5% of the energy.", [12.4]),
         ("It cuts traffic by 87-95%.", [87.0]),
         ("Accuracy rises from 70.1% to 75.3%.", [70.1, 75.3]),
+        # a decimal that a measure's name introduces is a result even when the name is not a known metric
+        ("The model reaches an R2 of 0.87 on held-out circuits.", [0.87]),
+        ("With HMMT and AIME scores of 41.5 and 63.2, it leads the open models.", [41.5, 63.2]),
+        ("A dropout of 0.1 and a learning rate of 0.0003 are used.", []),
     ],
 )
 def test_results_skip_spreads_and_set_up_shares(nlp, abstract, values):

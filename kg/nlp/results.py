@@ -198,10 +198,13 @@ def _metric_for(text: str, mentions: list[Mention], v0: int, v1: int, s0: int, s
     for start, end, etype, _ in mentions:
         if etype == EntityType.METRIC.value and v1 <= start <= v1 + _METRIC_NEAR and end <= s1:
             between = text[v1:start]
-            if not re.search(r"[,;]|\b(?:on|and|in|of|while|with|without|than)\b", between):
+            if not re.search(r"[,;]|\b(?:on|and|in|of|while|with|without|than)\b", between) \
+                    or _CHANGE_IN.match(between):  # "a 2.4x reduction in training memory"
                 return start, end
     if has_unit and _own_head(text, v1, s1, mentions):
         return None  # a bare number keeps the clause's metric: without one it would not be a result at all
+    if _OTHER_DIMENSION.match(text, v1, s1):
+        return None  # "same accuracy but 1.5x faster": the comparative names what the number measures
     # Before the value in the same clause: "accuracy of 53.14%", "BD-rate by 16.54%", "mAP: 84.8" — but not
     # across a verb that starts a new measurement ("… accuracy and compresses ResNet-20 to 40.3%").
     floor = s0
@@ -211,9 +214,20 @@ def _metric_for(text: str, mentions: list[Mention], v0: int, v1: int, s0: int, s
     for start, end, etype, _ in mentions:
         if etype == EntityType.METRIC.value and floor <= start and end <= v0:
             between = text[end:v0]
-            if len(between) <= 80 and not re.search(r"[;]|\bwhile\b|, (?:and|while|but)\b", between):
+            if len(between) <= 80 and not re.search(r"[;]|\b(?:while|but|whereas)\b|, and\b", between):
                 best = (start, end)
     return best
+
+
+# "a 2.4x reduction in training memory": the change's measure comes after "in"/"of".
+_CHANGE_IN = re.compile(r"^\s*(?:\w+\s+)?(?:reductions?|improvements?|increases?|decreases?|gains?|boosts?|drops?)"
+                        r"\s+(?:in|of|on)\s+(?:the\s+)?$", re.I)
+# Comparatives that name a dimension of their own (speed, size, count), unlike "higher"/"better".
+_OTHER_DIMENSION = re.compile(r"\s*(?:faster|slower|smaller|larger|fewer|less|cheaper|shorter|longer|lighter)\b",
+                              re.I)
+# "an R2 of 0.93", "AIME24 scores of 74.0 and 60.2": a decimal a measure name introduces, though not a
+# lexicon metric, is a result.
+_SCORE_OF = re.compile(r"(?:\b[A-Z][A-Za-z]*\d*[A-Z0-9]|\bscores?)\s+(?:of|=|:)\s+(?:about\s+|around\s+|nearly\s+)?$")
 
 
 _ACHIEVES = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:only\s+|also\s+)?(?:achieves|achieved|obtains|obtained|reaches|"
@@ -252,6 +266,17 @@ def _list_metrics(values: list[re.Match[str] | _Value], sent: str, text: str, me
         if _SEPARATOR.match(sent[here.end():nxt.start()]):
             out[here.start()] = out.get(nxt.start()) or _metric_for(text, mentions, s0 + nxt.start(),
                                                                      s0 + nxt.end(), s0, s1, False)
+    return out
+
+
+def _scored_values(values: list[re.Match[str] | _Value], sent: str) -> set[int]:
+    """Starts of the values a measure name introduces ("scores of 74.0 and 60.2"), lists included."""
+    out: set[int] = set()
+    for i, v in enumerate(values):
+        if _SCORE_OF.search(sent, max(0, v.start() - 40), v.start()):
+            out.add(v.start())
+        elif i and values[i - 1].start() in out and _SEPARATOR.match(sent[values[i - 1].end():v.start()]):
+            out.add(v.start())
     return out
 
 
@@ -338,6 +363,7 @@ def find_results(text: str, sentences: list[tuple[int, int]], mentions: list[Men
         prev_end = s0
         values = _values(sent)
         nxt_metric = _list_metrics(values, sent, text, mentions, s0, s1)
+        scored = _scored_values(values, sent)
         for m in values:
             v0, v1 = s0 + m.start(), s0 + m.end()
             raw = (m.group("num") or "").replace("−", "-").replace(",", "")
@@ -360,9 +386,9 @@ def find_results(text: str, sentences: list[tuple[int, int]], mentions: list[Men
             if metric is None and unit is None and nxt_metric.get(m.start()) is not None:
                 metric = nxt_metric[m.start()]  # "85.1 and 90.3 F1": the list names its metric once
             if unit is None:
-                if metric is None or "." not in raw:
+                if "." not in raw or (metric is None and m.start() not in scored):
                     continue  # a bare integer, or a number with no metric next to it, is a count
-                rule, conf = "kg_results:metric-number", 0.65
+                rule, conf = ("kg_results:metric-number", 0.65) if metric else ("kg_results:score-of", 0.6)
             else:
                 rule, conf = f"kg_results:unit:{unit.strip()}", 0.8 if metric else 0.7
             unit_norm = None if unit is None else {"×": "x", "X": "x", "point": "points", "times": "x"}.get(
