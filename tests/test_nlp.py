@@ -370,6 +370,11 @@ def test_result_metric_stays_in_its_clause(nlp, abstract, expected):
         ("The model reaches an R2 of 0.87 on held-out circuits.", [0.87]),
         ("With HMMT and AIME scores of 41.5 and 63.2, it leads the open models.", [41.5, 63.2]),
         ("A dropout of 0.1 and a learning rate of 0.0003 are used.", []),
+        # latencies and run times the method reaches
+        ("It answers in 12.5 ms per query and trains in 40 seconds.", [12.5, 40.0]),
+        ("We use a 10 second clip and 8 hours of audio.", []),
+        # the two ends of an arrow are a before and an after value
+        ("It improves layout analysis (90.5 → 93.2) and OCR (88.0 -> 89.4).", [90.5, 93.2, 88.0, 89.4]),
     ],
 )
 def test_results_skip_spreads_and_set_up_shares(nlp, abstract, values):

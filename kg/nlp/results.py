@@ -62,12 +62,12 @@ if not Doc.has_extension("kg_results"):
 
 _VALUE = re.compile(
     r"(?<![\w.\-/^{=])(?P<num>[+\-−]?\d{1,3}(?:,\d{3})*(?:\.\d+)?|[+\-−]?\d*\.\d+|[+\-−]?\d+)"
-    r"(?:\s?(?P<unit>%|×|x(?![\w])|X(?![\w])|dB\b|pp\b|points?\b|-?fold\b|times\b))?"
+    r"(?:\s?(?P<unit>%|×|x(?![\w])|X(?![\w])|dB\b|pp\b|points?\b|-?fold\b|times\b|ms\b|seconds\b))?"
     r"(?![\w.]*\d)(?![\w\-]*[A-Za-wyzA-WYZ])"
 )
 _NOT_RESULT_AFTER = re.compile(
     r"^\s*(?:-?bit|bits|epochs?|layers?|steps?|iterations?|samples?|images?|videos?|tokens?|parameters?|params|"
-    r"[KMBT]\b|k\b|GPUs?|hours?|days?|minutes?|seconds?|authors?|datasets?|tasks?|benchmarks?|classes|languages?|"
+    r"[KMBT]\b|k\b|GPUs?|hours?|days?|minutes?|second\b|authors?|datasets?|tasks?|benchmarks?|classes|languages?|"
     r"categories|times\s+(?:more|fewer|larger|smaller)|subjects|participants|users|queries|questions|examples|"
     r"shots?|-shot|words?|frames?|nodes?|edges?|models?|methods?|billion|million|thousand|h\b|M\b|B\b|st\b|nd\b|rd\b|th\b)",
     re.I,
@@ -230,6 +230,12 @@ _OTHER_DIMENSION = re.compile(r"\s*(?:faster|slower|smaller|larger|fewer|less|ch
 _SCORE_OF = re.compile(r"(?:\b[A-Z][A-Za-z]*\d*[A-Z0-9]|\bscores?)\s+(?:of|=|:)\s+(?:about\s+|around\s+|nearly\s+)?$")
 
 
+# "91.11 → 92.69" (also "->", LaTeX "\rightarrow" flattened to "rightarrow"): a before and an after value.
+_ARROW = r"(?:→|⟶|->|\\?rightarrow|\\to\b)"
+_ARROW_AFTER = re.compile(rf"\s*{_ARROW}\s*(?=[+\-−]?\d)")
+_ARROW_BEFORE = re.compile(rf"\d\s*{_ARROW}\s*$")
+
+
 _ACHIEVES = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:only\s+|also\s+)?(?:achieves|achieved|obtains|obtained|reaches|"
                        r"reached|gets|scores|scored|attains|attained|yields|reports|has|had)\b")
 
@@ -270,10 +276,12 @@ def _list_metrics(values: list[re.Match[str] | _Value], sent: str, text: str, me
 
 
 def _scored_values(values: list[re.Match[str] | _Value], sent: str) -> set[int]:
-    """Starts of the values a measure name introduces ("scores of 74.0 and 60.2"), lists included."""
+    """Starts of the unitless values that are results without a known metric: those a measure name introduces
+    ("scores of 74.0 and 60.2", lists included) and the two ends of an arrow ("91.11 → 92.69")."""
     out: set[int] = set()
     for i, v in enumerate(values):
-        if _SCORE_OF.search(sent, max(0, v.start() - 40), v.start()):
+        if _SCORE_OF.search(sent, max(0, v.start() - 40), v.start()) or _ARROW_AFTER.match(sent, v.end()) \
+                or _ARROW_BEFORE.search(sent, max(0, v.start() - 16), v.start()):
             out.add(v.start())
         elif i and values[i - 1].start() in out and _SEPARATOR.match(sent[values[i - 1].end():v.start()]):
             out.add(v.start())
@@ -391,7 +399,7 @@ def find_results(text: str, sentences: list[tuple[int, int]], mentions: list[Men
                 rule, conf = ("kg_results:metric-number", 0.65) if metric else ("kg_results:score-of", 0.6)
             else:
                 rule, conf = f"kg_results:unit:{unit.strip()}", 0.8 if metric else 0.7
-            unit_norm = None if unit is None else {"×": "x", "X": "x", "point": "points", "times": "x"}.get(
+            unit_norm = None if unit is None else {"×": "x", "X": "x", "point": "points", "times": "x", "seconds": "s"}.get(
                 unit.strip(), unit.strip().lstrip("-"))
             dataset = _dataset_for(text, datasets, v0, v1, prev_end, s0, s1)
             prev_end = v1
