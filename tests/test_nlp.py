@@ -370,6 +370,10 @@ def test_result_metric_stays_in_its_clause(nlp, abstract, expected):
         ("The model reaches an R2 of 0.87 on held-out circuits.", [0.87]),
         ("With HMMT and AIME scores of 41.5 and 63.2, it leads the open models.", [41.5, 63.2]),
         ("A dropout of 0.1 and a learning rate of 0.0003 are used.", []),
+        ("The tagger reaches F measures of 0.88 and 0.93 on the two splits.", [0.88, 0.93]),
+        # a decimal written with its plus sign is a change; "absolute points" is a unit
+        ("Pre-training adds +2.35 over the real-data baseline.", [2.35]),
+        ("Predictability fell (-4.2 absolute points in accuracy).", [-4.2]),
         # latencies and run times the method reaches
         ("It answers in 12.5 ms per query and trains in 40 seconds.", [12.5, 40.0]),
         ("We use a 10 second clip and 8 hours of audio.", []),

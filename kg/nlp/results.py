@@ -62,7 +62,7 @@ if not Doc.has_extension("kg_results"):
 
 _VALUE = re.compile(
     r"(?<![\w.\-/^{=])(?P<num>[+\-−]?\d{1,3}(?:,\d{3})*(?:\.\d+)?|[+\-−]?\d*\.\d+|[+\-−]?\d+)"
-    r"(?:\s?(?P<unit>%|×|x(?![\w])|X(?![\w])|dB\b|pp\b|points?\b|-?fold\b|times\b|ms\b|seconds\b))?"
+    r"(?:\s?(?P<unit>%|×|x(?![\w])|X(?![\w])|dB\b|pp\b|(?:absolute\s+|relative\s+|percentage\s+)?points?\b|-?fold\b|times\b|ms\b|seconds\b))?"
     r"(?![\w.]*\d)(?![\w\-]*[A-Za-wyzA-WYZ])"
 )
 _NOT_RESULT_AFTER = re.compile(
@@ -227,7 +227,7 @@ _OTHER_DIMENSION = re.compile(r"\s*(?:faster|slower|smaller|larger|fewer|less|ch
                               re.I)
 # "an R2 of 0.93", "AIME24 scores of 74.0 and 60.2": a decimal a measure name introduces, though not a
 # lexicon metric, is a result.
-_SCORE_OF = re.compile(r"(?:\b[A-Z][A-Za-z]*\d*[A-Z0-9]|\bscores?)\s+(?:of|=|:)\s+(?:about\s+|around\s+|nearly\s+)?$")
+_SCORE_OF = re.compile(r"(?:\b[A-Z][A-Za-z]*\d*[A-Z0-9]|\bscores?|\bmeasures?)\s+(?:of|=|:)\s+(?:about\s+|around\s+|nearly\s+)?$")
 
 
 # "91.11 → 92.69" (also "->", LaTeX "\rightarrow" flattened to "rightarrow"): a before and an after value.
@@ -277,10 +277,12 @@ def _list_metrics(values: list[re.Match[str] | _Value], sent: str, text: str, me
 
 def _scored_values(values: list[re.Match[str] | _Value], sent: str) -> set[int]:
     """Starts of the unitless values that are results without a known metric: those a measure name introduces
-    ("scores of 74.0 and 60.2", lists included) and the two ends of an arrow ("91.11 → 92.69")."""
+    ("scores of 74.0 and 60.2", lists included), the two ends of an arrow ("91.11 → 92.69"), and a decimal
+    written with its plus sign ("an increase of +1.47"), which only a change is."""
     out: set[int] = set()
     for i, v in enumerate(values):
-        if _SCORE_OF.search(sent, max(0, v.start() - 40), v.start()) or _ARROW_AFTER.match(sent, v.end()) \
+        if (v.group("num") or "").startswith("+") or _SCORE_OF.search(sent, max(0, v.start() - 40), v.start()) \
+                or _ARROW_AFTER.match(sent, v.end()) \
                 or _ARROW_BEFORE.search(sent, max(0, v.start() - 16), v.start()):
             out.add(v.start())
         elif i and values[i - 1].start() in out and _SEPARATOR.match(sent[values[i - 1].end():v.start()]):
