@@ -236,6 +236,9 @@ _ARROW_AFTER = re.compile(rf"\s*{_ARROW}\s*(?=[+\-−]?\d)")
 _ARROW_BEFORE = re.compile(rf"\d\s*{_ARROW}\s*$")
 
 
+_OPEN_PAREN = re.compile(r"\s*[(\[]\s*(?:[A-Za-z@\-]+\s*[:=]?\s*)?")
+
+
 _ACHIEVES = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:only\s+|also\s+)?(?:achieves|achieved|obtains|obtained|reaches|"
                        r"reached|gets|scores|scored|attains|attained|yields|reports|has|had)\b")
 
@@ -247,8 +250,13 @@ def _method_for(text: str, mentions: list[Mention], proposed: list[Span], beaten
     A method that is the subject of its own measurement verb after the paper's method ("FooNet gets 3.2%
     while Whisper obtains 4.1%") owns the values after it; otherwise a sentence that speaks for "we/our"
     is about the paper's proposed method; otherwise the nearest method named before the value. A name the
-    sentence says is beaten ("outperforms DETR by 2.1 AP") is never the method of the number.
+    sentence says is beaten ("outperforms DETR by 2.1 AP") is never the method of the number, unless the
+    number is bracketed right after it ("VAR (3.3 FID)").
     """
+    named = [(s, e) for s, e, t, _ in mentions if t == EntityType.METHOD.value] + beaten
+    inside = next((sp for sp in named if s0 <= sp[0] and sp[1] <= v0 and _OPEN_PAREN.fullmatch(text, sp[1], v0)), None)
+    if inside is not None:
+        return inside  # "outperforming VAR (3.3 FID) and FlexVAR (3.05 FID)": the name the bracket follows
     beaten_set = set(beaten)
     methods = [(s, e) for s, e, t, _ in mentions if t == EntityType.METHOD.value and s0 <= s and e <= v0
                and (s, e) not in beaten_set]
