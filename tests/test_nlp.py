@@ -377,6 +377,9 @@ def test_result_metric_stays_in_its_clause(nlp, abstract, expected):
         # latencies and run times the method reaches
         ("It answers in 12.5 ms per query and trains in 40 seconds.", [12.5, 40.0]),
         ("We use a 10 second clip and 8 hours of audio.", []),
+        # a per-time unit makes an integer a result (a rate or a physical measure), a per-batch one does not
+        ("The forecast error falls to 705 m^2/s^2 and decoding runs at 2400 tokens/s with 256 images/batch.",
+         [705.0, 2400.0]),
         # the two ends of an arrow are a before and an after value
         ("It improves layout analysis (90.5 → 93.2) and OCR (88.0 -> 89.4).", [90.5, 93.2, 88.0, 89.4]),
     ],
@@ -404,6 +407,9 @@ def _comparisons(nlp, abstract: str) -> list[tuple]:
          "YOLOv5, and FooNet outperforms DETR by 2.1 AP on COCO.",
          [("BarHead", "YOLOv5", "COCO", "AP", None, "kg_relations"),
           ("FooNet", "DETR", "COCO", "AP", 2.1, "kg_relations")]),
+        # "78.2% accuracy of ResNet-50": the method named right after the number's phrase owns it
+        ("We propose FooNet. FooNet achieves 80.1% accuracy on ImageNet, compared with 78.2% accuracy of ResNet-50.",
+         [("FooNet", "ResNet-50", "ImageNet", "accuracy", 80.1, "derived")]),
         # a sentence that names no proposal: the paper's main method wins
         ("We propose QuuxNet, a retriever. Experiments show it outperforms BM25 on MS MARCO.",
          [("QuuxNet", "BM25", "MS MARCO", None, None, "kg_relations")]),

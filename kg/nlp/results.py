@@ -62,7 +62,7 @@ if not Doc.has_extension("kg_results"):
 
 _VALUE = re.compile(
     r"(?<![\w.\-/^{=])(?P<num>[+\-−]?\d{1,3}(?:,\d{3})*(?:\.\d+)?|[+\-−]?\d*\.\d+|[+\-−]?\d+)"
-    r"(?:\s?(?P<unit>%|×|x(?![\w])|X(?![\w])|dB\b|pp\b|(?:absolute\s+|relative\s+|percentage\s+)?points?\b|-?fold\b|times\b|ms\b|seconds\b))?"
+    r"(?:\s?(?P<unit>%|×|x(?![\w])|X(?![\w])|dB\b|pp\b|(?:absolute\s+|relative\s+|percentage\s+)?points?\b|-?fold\b|times\b|ms\b|seconds\b|(?-i:[A-Za-z]{1,6}(?:\^\d)?/(?:s|sec|min|h|hr|hour|day|clk|cycle)(?:\^\d)?)(?![\w/])))?"
     r"(?![\w.]*\d)(?![\w\-]*[A-Za-wyzA-WYZ])"
 )
 _NOT_RESULT_AFTER = re.compile(
@@ -236,6 +236,7 @@ _ARROW_AFTER = re.compile(rf"\s*{_ARROW}\s*(?=[+\-−]?\d)")
 _ARROW_BEFORE = re.compile(rf"\d\s*{_ARROW}\s*$")
 
 
+_FOR_NAME = re.compile(r"(?:\s*[A-Za-z%]{0,8})?\s+(?:for|by|of)\s+(?:the\s+)?")
 _OPEN_PAREN = re.compile(r"\s*[(\[]\s*(?:[A-Za-z@\-]+\s*[:=]?\s*)?")
 
 
@@ -243,20 +244,25 @@ _ACHIEVES = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:only\s+|also\s+)?(?:achieves|ach
                        r"reached|gets|scores|scored|attains|attained|yields|reports|has|had)\b")
 
 
-def _method_for(text: str, mentions: list[Mention], proposed: list[Span], beaten: list[Span], v0: int, s0: int,
-                s1: int) -> Span | None:
+def _method_for(text: str, mentions: list[Mention], proposed: list[Span], beaten: list[Span], v0: int, v1: int,
+                s0: int, s1: int) -> Span | None:
     """The method a value is about.
 
     A method that is the subject of its own measurement verb after the paper's method ("FooNet gets 3.2%
     while Whisper obtains 4.1%") owns the values after it; otherwise a sentence that speaks for "we/our"
     is about the paper's proposed method; otherwise the nearest method named before the value. A name the
     sentence says is beaten ("outperforms DETR by 2.1 AP") is never the method of the number, unless the
-    number is bracketed right after it ("VAR (3.3 FID)").
+    number is bracketed right after it ("VAR (3.3 FID)"). A name right after the number's own phrase
+    ("732 m^2/s^2 for GraphCast") is its method.
     """
     named = [(s, e) for s, e, t, _ in mentions if t == EntityType.METHOD.value] + beaten
     inside = next((sp for sp in named if s0 <= sp[0] and sp[1] <= v0 and _OPEN_PAREN.fullmatch(text, sp[1], v0)), None)
     if inside is not None:
         return inside  # "outperforming VAR (3.3 FID) and FlexVAR (3.05 FID)": the name the bracket follows
+    after = next((sp for sp in named if v1 <= sp[0] <= v1 + 60 and sp[1] <= s1 and _FOR_NAME.fullmatch(text, v1, sp[0])),
+                 None)
+    if after is not None:
+        return after  # "compared to 732 for GraphCast", "4.1% for the Transformer baseline"
     beaten_set = set(beaten)
     methods = [(s, e) for s, e, t, _ in mentions if t == EntityType.METHOD.value and s0 <= s and e <= v0
                and (s, e) not in beaten_set]
@@ -413,7 +419,7 @@ def find_results(text: str, sentences: list[tuple[int, int]], mentions: list[Men
                 unit.strip(), unit.strip().lstrip("-"))
             dataset = _dataset_for(text, datasets, v0, v1, prev_end, s0, s1)
             prev_end = v1
-            method = _method_for(text, mentions, proposed, beaten, v0, s0, s1)
+            method = _method_for(text, mentions, proposed, beaten, v0, v1, s0, s1)
             delta = _is_delta(text, s0, v0, v1, raw)
             relative = _relative_to(beaten, v0, v1, s0, s1, text) if delta else None
             found.append(FoundResult(v0, v1, value, unit_norm, method, dataset, metric, rule, conf, delta, relative))
