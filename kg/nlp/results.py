@@ -123,6 +123,8 @@ def _values(sent: str) -> list[re.Match[str] | _Value]:
 
 
 _DIGIT = re.compile(r"\d")
+_UNIT_NAMES = {"×": "x", "X": "x", "point": "points", "times": "x", "seconds": "s", "absolute points": "points",
+               "relative points": "points", "percentage points": "points", "percentage point": "points"}
 _METRIC_NEAR = 40  # characters: "53.14% top-1 accuracy" / "accuracy of 53.14%"
 # "12.4% to 17.5%", "6-7%", "1.6-2.1x": one result (the guideline writes the range as the value).
 _RANGE = re.compile(
@@ -227,7 +229,8 @@ _OTHER_DIMENSION = re.compile(r"\s*(?:faster|slower|smaller|larger|fewer|less|ch
                               re.I)
 # "an R2 of 0.93", "AIME24 scores of 74.0 and 60.2": a decimal a measure name introduces, though not a
 # lexicon metric, is a result.
-_SCORE_OF = re.compile(r"(?:\b[A-Z][A-Za-z]*\d*[A-Z0-9]|\bscores?|\bmeasures?)\s+(?:of|=|:)\s+(?:about\s+|around\s+|nearly\s+)?$")
+_SCORE_OF = re.compile(r"(?:\b[A-Z][A-Za-z]*\d*[A-Z0-9]|\bscores?|\bmeasures?)\s+(?:of|=|:)\s+"
+                       r"(?:about\s+|around\s+|nearly\s+)?$")
 
 
 # "91.11 → 92.69" (also "->", LaTeX "\rightarrow" flattened to "rightarrow"): a before and an after value.
@@ -259,8 +262,8 @@ def _method_for(text: str, mentions: list[Mention], proposed: list[Span], beaten
     inside = next((sp for sp in named if s0 <= sp[0] and sp[1] <= v0 and _OPEN_PAREN.fullmatch(text, sp[1], v0)), None)
     if inside is not None:
         return inside  # "outperforming VAR (3.3 FID) and FlexVAR (3.05 FID)": the name the bracket follows
-    after = next((sp for sp in named if v1 <= sp[0] <= v1 + 60 and sp[1] <= s1 and _FOR_NAME.fullmatch(text, v1, sp[0])),
-                 None)
+    after = next((sp for sp in named
+                  if v1 <= sp[0] <= v1 + 60 and sp[1] <= s1 and _FOR_NAME.fullmatch(text, v1, sp[0])), None)
     if after is not None:
         return after  # "compared to 732 for GraphCast", "4.1% for the Transformer baseline"
     beaten_set = set(beaten)
@@ -415,8 +418,7 @@ def find_results(text: str, sentences: list[tuple[int, int]], mentions: list[Men
                 rule, conf = ("kg_results:metric-number", 0.65) if metric else ("kg_results:score-of", 0.6)
             else:
                 rule, conf = f"kg_results:unit:{unit.strip()}", 0.8 if metric else 0.7
-            unit_norm = None if unit is None else {"×": "x", "X": "x", "point": "points", "times": "x", "seconds": "s"}.get(
-                unit.strip(), unit.strip().lstrip("-"))
+            unit_norm = None if unit is None else _UNIT_NAMES.get(unit.strip(), unit.strip().lstrip("-"))
             dataset = _dataset_for(text, datasets, v0, v1, prev_end, s0, s1)
             prev_end = v1
             method = _method_for(text, mentions, proposed, beaten, v0, v1, s0, s1)
