@@ -85,6 +85,24 @@ def test_iris_stable_across_builds_and_additions():
     assert one <= grown
 
 
+def test_records_of_format_1_0_still_build():
+    """A cached 1.0 record (no kg:delta, no comparisons) reads back and builds a conforming graph."""
+    from kg.model import Extraction
+
+    old = []
+    for ex in lora_papers():
+        d = ex.to_dict()
+        d["version"] = "1.0"
+        d.pop("comparisons")
+        for r in d["results"]:
+            r.pop("delta", None)
+            r.pop("relative_to", None)
+        old.append(Extraction.from_dict(d))
+    assert all(not ex.comparisons and not any(r.delta for r in ex.results) for ex in old)
+    graph = KnowledgeGraph.from_extractions(old)
+    assert graph.summary()["comparisons"] == 0 and validate(graph.to_rdf()).conforms
+
+
 def test_summary_and_scalar_attributes(kg):
     s = kg.summary()
     assert s["papers"] == 5 and s["results"] == 2 and s["comparisons"] == 1 and s["edges: related"] == 2
