@@ -380,6 +380,8 @@ def test_result_metric_stays_in_its_clause(nlp, abstract, expected):
         # a per-time unit makes an integer a result (a rate or a physical measure), a per-batch one does not
         ("The forecast error falls to 705 m^2/s^2 and decoding runs at 2400 tokens/s with 256 images/batch.",
          [705.0, 2400.0]),
+        # a share of parameters the method trains is an achievement; a parameter count is a size
+        ("It matches full fine-tuning while training only 0.4% parameters of the 7B model.", [0.4]),
         # the two ends of an arrow are a before and an after value
         ("It improves layout analysis (90.5 → 93.2) and OCR (88.0 -> 89.4).", [90.5, 93.2, 88.0, 89.4]),
     ],

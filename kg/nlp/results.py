@@ -73,6 +73,7 @@ _NOT_RESULT_AFTER = re.compile(
     re.I,
 )
 # "84.8/85.0 mAP", "7.08/5.15/2.17% gain": several results in one slash-joined group, the unit written once.
+_PARAMS = re.compile(r"\s*(?:of\s+(?:the\s+)?)?(?:trainable\s+)?(?:parameters|params)\b", re.I)
 _SLASHED = re.compile(r"(?<![\w.\-/])\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)+(?P<unit>\s?(?:%|×|x(?!\w)))?(?![\w/])")
 _ONE = re.compile(r"\d+(?:\.\d+)?")
 
@@ -399,8 +400,8 @@ def find_results(text: str, sentences: list[tuple[int, int]], mentions: list[Men
                 value = float(raw)
             except ValueError:
                 continue
-            if _NOT_RESULT_AFTER.match(sent[m.end():]):
-                continue
+            if _NOT_RESULT_AFTER.match(sent[m.end():]) and not (unit == "%" and _PARAMS.match(sent, m.end())):
+                continue  # a count, a size, a setting — but "only 0.7% parameters" is what the method achieves
             if unit is None and (re.match(r"^\d{4}$", raw) and 1900 <= value <= 2100):
                 continue  # a year
             if any(s <= v0 < e for s, e, _, _ in mentions):
