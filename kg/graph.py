@@ -17,12 +17,12 @@ from typing import Any
 
 import networkx as nx
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+from rdflib.namespace import DCTERMS, SKOS
 
 from kg.link import Linking, link
 from kg.model import EntityType, Evidence, Extraction
 from kg.nlp.direction import higher_is_better
-from kg.vocab import KG, claim_iri, comparison_iri, entity_iri, paper_iri, result_iri
+from kg.vocab import KG, PREFIXES, claim_iri, comparison_iri, entity_iri, paper_iri, result_iri
 
 # ---- attribute names (nodes) ----
 TYPE = "type"  # "Paper", "Result" or an EntityType value
@@ -76,6 +76,7 @@ class KnowledgeGraph:
     def __init__(self, graph: nx.MultiDiGraph, linking: Linking | None = None) -> None:
         self._g = graph
         self.linking = linking
+        self._rdf: Graph | None = None
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -162,11 +163,21 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ RDF
     def to_rdf(self) -> Graph:
-        """The graph in the ``kg:`` vocabulary (see README "Vocabulary"); a new rdflib Graph each call."""
+        """The graph in the ``kg:`` vocabulary (see README "Vocabulary"), made once and then shared.
+
+        Why cached: a build serialises the same RDF three times, validates it and loads it into the store;
+        making it anew for each cost a sixth of a 50k-paper build and most of its memory. The graph is
+        immutable once built, so one RDF view stays right; callers must treat it as read-only (copy it
+        with ``Graph() + kg.to_rdf()`` to change it).
+        """
+        if self._rdf is None:
+            self._rdf = self._make_rdf()
+        return self._rdf
+
+    def _make_rdf(self) -> Graph:
         rdf = Graph()
-        for prefix, ns in (("kg", KG._NS), ("dcterms", DCTERMS), ("skos", SKOS), ("prov", PROV), ("owl", OWL)):
+        for prefix, ns in PREFIXES.items():
             rdf.bind(prefix, ns)
-        rdf.bind("kgid", "https://w3id.org/paperkg/id/")
         g = self._g
         for node, a in g.nodes(data=True):
             s = URIRef(node)

@@ -193,7 +193,9 @@ def build(
 
         t0 = time.perf_counter()
         with Store.open(out / STORE_DIR) as st:
-            stats = st.sync(rdf if rdf is not None else graph.to_rdf())
+            # the sorted N-Triples file just written is the cheapest source: no second serialisation
+            nt = summary.files.get("ntriples")
+            stats = st.sync(nt if nt is not None else graph.to_rdf())
         summary.store = _as_dict(stats)
         summary.files["store"] = out / STORE_DIR
         summary.seconds["store"] = time.perf_counter() - t0

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
+from kg.namespaces import PREFIXES
 
 if TYPE_CHECKING:  # rdflib is only needed to write the store; readers (query workers) start faster without it
     from rdflib import Graph
@@ -43,17 +44,6 @@ GRAPH_FORMATS = {
 #: A CONSTRUCT/DESCRIBE answer can also be read as a table of triples (spreadsheets, ``kg query -f csv``).
 TRIPLE_VARIABLES = ["subject", "predicate", "object"]
 
-PREFIXES = {
-    "kg": "https://w3id.org/paperkg/ontology#",
-    "kgid": "https://w3id.org/paperkg/id/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
 
 
 @dataclass(frozen=True)

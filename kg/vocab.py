@@ -15,9 +15,8 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from kg.model import EntityType
+from kg.namespaces import ID_NS, KG_NS, PREFIXES  # noqa: F401  (re-exported: the vocabulary in one import)
 
-KG_NS = "https://w3id.org/paperkg/ontology#"
-ID_NS = "https://w3id.org/paperkg/id/"
 ID = Namespace(ID_NS)
 
 
