@@ -129,6 +129,7 @@ def build(
     validate: bool = True,
     store: bool = True,
     progress: ProgressCallback | None = None,
+    scheduler: str | None = None,
 ) -> BuildSummary:
     """Build (or incrementally extend) the graph in ``out`` from ``inputs`` (default: the embedded corpus).
 
@@ -155,7 +156,13 @@ def build(
     cached = _cached_extractions(out, EXTRACTOR_ID, fresh)
     todo = [p for p in papers if p.id not in cached]
     new: list[Extraction] = []
-    for i, record in enumerate(extract_papers(todo, n_process=processes), 1):
+    if scheduler:  # Dask distributed: a scheduler address, or "local" for a LocalCluster of `processes` workers
+        from kg.distributed import extract_on_cluster
+
+        records_in = extract_on_cluster(todo, scheduler, n_workers=processes)
+    else:
+        records_in = extract_papers(todo, n_process=processes)
+    for i, record in enumerate(records_in, 1):
         new.append(record)
         if progress is not None:
             progress(i, len(todo))

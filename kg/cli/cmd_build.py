@@ -34,6 +34,11 @@ def build_cmd(
     ] = False,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation.")] = False,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not load the SPARQL store.")] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Extract on a Dask cluster: its scheduler address (tcp://HOST:8786), "
+                     "or 'local' for a LocalCluster of --processes workers."),
+    ] = None,
 ) -> None:
     """Build the knowledge graph into OUT (adds to what OUT already holds: only new papers are extracted)."""
     with Progress(
@@ -60,6 +65,7 @@ def build_cmd(
             validate=not no_validate,
             store=not no_store,
             progress=progress,
+            scheduler=scheduler,
         )
     console.print(summary_table(summary))
     if summary.conforms is False:
