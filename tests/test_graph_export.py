@@ -230,6 +230,26 @@ def test_broken_graph_fails_validation(kg, breakage):
     assert not report.conforms and report.n_violations >= 1
 
 
+@pytest.mark.parametrize("breakage", [None, "drop_title", "uses_a_method", "orphan_result"])
+def test_batched_validation_gives_the_same_report(kg, breakage):
+    from kg.validate import _batches
+
+    g = Graph() + kg.to_rdf()
+    papers = sorted(g.subjects(RDF.type, KG.Paper))
+    paper = papers[len(papers) // 2]
+    if breakage == "drop_title":
+        g.remove((paper, URIRef("http://purl.org/dc/terms/title"), None))
+    elif breakage == "uses_a_method":
+        g.add((paper, KG.uses, next(g.subjects(RDF.type, KG.Method))))
+    elif breakage == "orphan_result":  # a result reported by no paper: the inverse-path constraint
+        paper, result = next(g.subject_objects(KG.reports))
+        g.remove((paper, KG.reports, result))
+    whole, batched = validate(g, batch_papers=10**9), validate(g, batch_papers=1)
+    assert len(papers) > 1 and len(list(_batches(g, 1))) >= len(papers)
+    assert batched.conforms == whole.conforms == (breakage is None)
+    assert batched.results == whole.results
+
+
 @pytest.mark.parametrize("folder", ["schemas", "queries"])
 def test_schemas_and_queries_live_once_as_package_data(folder):
     # the top-level folders are links into the package, so a wheel and a checkout read the same files
