@@ -5,11 +5,13 @@ The embedded corpus (~500 abstracts) is replicated to ``--n`` abstracts (default
 
 * ``tokenizer``: ``spacy.blank("en").tokenizer.pipe`` over the same texts (the yardstick);
 * ``extract x1``: ``kg.extract.extract_papers`` in one process (spaCy pipeline + Extraction records);
-* ``extract xN``: the same with ``--processes`` worker processes (records, not Docs, cross processes).
+* ``extract xN``: the same with ``--processes`` worker processes (records, not Docs, cross processes);
+* ``accurate x1``: ``--mode accurate`` in one process (the rules plus the trained NER on gated sentences),
+  unless ``--modes fast``.
 
 The ratio pipeline/tokenizer is the figure that matters (machine-independent-ish). Run:
 
-    .venv/bin/python benchmarks/extract_speed.py [--n 20000] [--processes 2]
+    .venv/bin/python benchmarks/extract_speed.py [--n 20000] [--processes 2] [--modes fast,accurate]
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=20_000)
     ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--modes", default="fast,accurate", help="Modes timed in one process (fast is always timed).")
     args = ap.parse_args()
 
     base = read_corpus(embedded_corpus())
@@ -53,6 +56,11 @@ def main() -> None:
     assert n1 == nn == len(papers)
 
     rows = [("spaCy tokenizer (blank en)", t_tok), ("extract, 1 process", t_one), (f"extract, {args.processes} processes", t_many)]
+    for mode in (m for m in args.modes.split(",") if m != "fast"):
+        load_nlp(mode)  # load the model outside the timed region too
+        t0 = time.perf_counter()
+        assert sum(1 for _ in extract_papers(papers, n_process=1, batch_size=128, mode=mode)) == len(papers)
+        rows.append((f"extract --mode {mode}, 1 process", time.perf_counter() - t0))
     print(f"{'':32} {'seconds':>8} {'abstracts/s':>12} {'vs tokenizer':>13}")
     for name, secs in rows:
         print(f"{name:32} {secs:8.2f} {len(papers) / secs:12.0f} {t_tok / secs:13.3f}")

@@ -62,9 +62,15 @@ def _data_hash() -> str:
     return h.hexdigest()[:8]
 
 
-def extractor_id() -> str:
-    """Provenance of an extraction: code version + lexicon version + rules (cue data and code) version."""
-    return f"paperkg-rules/{__version__}+lexicon/{load_lexicon().version}+rules/{_data_hash()}"
+def extractor_id(mode: str = "fast") -> str:
+    """Provenance of an extraction: code version + lexicon version + rules (cue data and code) version, and
+    in ``accurate`` mode the NER weights' hash (cached extractions of another mode or model are stale)."""
+    base = f"paperkg-rules/{__version__}+lexicon/{load_lexicon().version}+rules/{_data_hash()}"
+    if mode == "fast":
+        return base
+    from kg.nlp.ner import model_version
+
+    return f"{base}+{mode}/ner-{model_version()}"
 
 
 EXTRACTOR_ID = extractor_id()
@@ -442,21 +448,23 @@ def paper_text(paper: Paper) -> str:
     return paper.title + SEPARATOR + paper.abstract
 
 
-def extract_paper(paper: Paper, nlp: Language | None = None) -> Extraction:
+def extract_paper(paper: Paper, nlp: Language | None = None, mode: str = "fast") -> Extraction:
     from kg.nlp import load_nlp
 
-    nlp = nlp or load_nlp()
-    return doc_to_extraction(nlp(paper_text(paper)), paper, EXTRACTOR_ID)
+    nlp = nlp or load_nlp(mode)
+    return doc_to_extraction(nlp(paper_text(paper)), paper, extractor_id(mode) if mode != "fast" else EXTRACTOR_ID)
 
 
 _WORKER_NLP: Language | None = None
+_WORKER_ID = EXTRACTOR_ID
 
 
-def _worker_init() -> None:
-    global _WORKER_NLP
+def _worker_init(mode: str = "fast") -> None:
+    global _WORKER_NLP, _WORKER_ID
     from kg.nlp import load_nlp
 
-    _WORKER_NLP = load_nlp()
+    _WORKER_NLP = load_nlp(mode)
+    _WORKER_ID = extractor_id(mode) if mode != "fast" else EXTRACTOR_ID
 
 
 def _worker_extract(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -466,26 +474,32 @@ def _worker_extract(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     batch = [Paper.from_dict(p) for p in papers]
     docs = _WORKER_NLP.pipe(make_docs(_WORKER_NLP, (paper_text(p) for p in batch)))
     for paper, doc in zip(batch, docs, strict=True):
-        out.append(doc_to_extraction(doc, paper, EXTRACTOR_ID).to_dict())
+        out.append(doc_to_extraction(doc, paper, _WORKER_ID).to_dict())
     return out
 
 
 def extract_papers(
-    papers: Iterable[Paper], nlp: Language | None = None, n_process: int = 1, batch_size: int = 64
+    papers: Iterable[Paper], nlp: Language | None = None, n_process: int = 1, batch_size: int = 64,
+    mode: str = "fast",
 ) -> Iterator[Extraction]:
-    """Extract every paper, in input order. ``n_process > 1`` forks workers that each load the pipeline."""
+    """Extract every paper, in input order. ``n_process > 1`` forks workers that each load the pipeline.
+
+    ``mode`` picks the pipeline (``fast``: rules only; ``accurate``: rules plus the trained NER, see
+    :mod:`kg.nlp.ner`); an explicit ``nlp`` overrides it but the records still name ``mode``'s extractor.
+    """
     papers = list(papers)
+    ex_id = extractor_id(mode) if mode != "fast" else EXTRACTOR_ID
     if n_process <= 1 or len(papers) < 2 * batch_size:
         from kg.nlp import load_nlp
 
-        nlp = nlp or load_nlp()
+        nlp = nlp or load_nlp(mode)
         docs = nlp.pipe(make_docs(nlp, (paper_text(p) for p in papers)), batch_size=batch_size)
         for paper, doc in zip(papers, docs, strict=True):
-            yield doc_to_extraction(doc, paper, EXTRACTOR_ID)
+            yield doc_to_extraction(doc, paper, ex_id)
         return
     chunks = [[p.to_dict() for p in papers[i : i + batch_size]] for i in range(0, len(papers), batch_size)]
     ctx = mp.get_context("fork")
-    with ctx.Pool(n_process, initializer=_worker_init) as pool:
+    with ctx.Pool(n_process, initializer=_worker_init, initargs=(mode,)) as pool:
         for chunk in pool.imap(_worker_extract, chunks):
             for record in chunk:
                 yield Extraction.from_dict(record)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import GraphError
+from kg.errors import GraphError, InputError
 from kg.io import write_jsonl
 from kg.model import Extraction, Paper, SkipReport
 
@@ -130,6 +130,7 @@ def build(
     store: bool = True,
     progress: ProgressCallback | None = None,
     scheduler: str | None = None,
+    mode: str = "fast",
 ) -> BuildSummary:
     """Build (or incrementally extend) the graph in ``out`` from ``inputs`` (default: the embedded corpus).
 
@@ -138,7 +139,7 @@ def build(
     files depend only on the set of papers, never on the order in which they were added.
     """
     from kg.export import export_all
-    from kg.extract import EXTRACTOR_ID, extract_papers
+    from kg.extract import extract_papers, extractor_id
     from kg.graph import KnowledgeGraph
     from kg.sources import embedded_corpus, read_corpus
 
@@ -153,15 +154,17 @@ def build(
     summary.seconds["read"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    cached = _cached_extractions(out, EXTRACTOR_ID, fresh)
+    cached = _cached_extractions(out, extractor_id(mode), fresh)  # another mode's records are stale
     todo = [p for p in papers if p.id not in cached]
     new: list[Extraction] = []
     if scheduler:  # Dask distributed: a scheduler address, or "local" for a LocalCluster of `processes` workers
         from kg.distributed import extract_on_cluster
 
+        if mode != "fast":
+            raise InputError("--scheduler extracts in the fast mode only; drop --mode or --scheduler")
         records_in = extract_on_cluster(todo, scheduler, n_workers=processes)
     else:
-        records_in = extract_papers(todo, n_process=processes)
+        records_in = extract_papers(todo, n_process=processes, mode=mode)
     for i, record in enumerate(records_in, 1):
         new.append(record)
         if progress is not None:

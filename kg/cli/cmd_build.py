@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kg.cli.app import app, console, err_console, handle_errors
+from kg.modes import DEFAULT_MODE, MODE_HELP
 from kg.pipeline import BuildSummary, build
 
 #: Below this many papers to extract a progress bar is noise.
@@ -39,6 +40,7 @@ def build_cmd(
         typer.Option("--scheduler", help="Extract on a Dask cluster: its scheduler address (tcp://HOST:8786), "
                      "or 'local' for a LocalCluster of --processes workers."),
     ] = None,
+    mode: Annotated[str, typer.Option("--mode", help=MODE_HELP)] = DEFAULT_MODE,
 ) -> None:
     """Build the knowledge graph into OUT (adds to what OUT already holds: only new papers are extracted)."""
     with Progress(
@@ -66,6 +68,7 @@ def build_cmd(
             store=not no_store,
             progress=progress,
             scheduler=scheduler,
+            mode=mode,
         )
     console.print(summary_table(summary))
     if summary.conforms is False:

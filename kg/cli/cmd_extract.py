@@ -13,6 +13,7 @@ from rich.table import Table
 from kg.cli.app import app, console, err_console, handle_errors
 from kg.errors import InputError
 from kg.model import Extraction, SkipReport
+from kg.modes import DEFAULT_MODE, MODE_HELP
 
 
 @app.command("extract")
@@ -22,6 +23,7 @@ def extract_cmd(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON Lines here (default: stdout).")] = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="Force the input format.")] = None,
     processes: Annotated[int, typer.Option("--processes", "-j", min=1, help="Worker processes.")] = 1,
+    mode: Annotated[str, typer.Option("--mode", help=MODE_HELP)] = DEFAULT_MODE,
 ) -> None:
     """Extract entities, relations and results: one JSON object per paper (schemas/extraction.schema.json)."""
     from kg.extract import extract_papers
@@ -30,7 +32,7 @@ def extract_cmd(
 
     report = SkipReport()
     papers = read_corpus([str(p) for p in inputs], fmt=fmt, report=report)
-    records = (ex.to_dict() for ex in extract_papers(papers, n_process=processes))
+    records = (ex.to_dict() for ex in extract_papers(papers, n_process=processes, mode=mode))
     if out is None or str(out) == "-":
         for rec in records:
             sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
@@ -39,7 +41,7 @@ def extract_cmd(
     err_console.print(f"{len(papers)} papers extracted ({report.skipped} skipped, {report.merged} merged)")
 
 
-def _load_predictions(path: Path) -> list[Extraction]:
+def _load_predictions(path: Path, mode: str = DEFAULT_MODE) -> list[Extraction]:
     """PAPERS is either a ``kg extract`` output (records with "paper") or papers to extract now."""
     from kg.extract import extract_papers
     from kg.sources import read_papers
@@ -56,7 +58,7 @@ def _load_predictions(path: Path) -> list[Extraction]:
         from kg.pipeline import read_extractions
 
         return read_extractions(path)
-    return list(extract_papers(list(read_papers(path))))
+    return list(extract_papers(list(read_papers(path)), mode=mode))
 
 
 @app.command("eval")
@@ -69,11 +71,12 @@ def eval_cmd(
     by_category: Annotated[
         bool, typer.Option("--by-category", help="Count errors per field and category (span, type, missed, ...).")
     ] = False,
+    mode: Annotated[str, typer.Option("--mode", help=MODE_HELP)] = DEFAULT_MODE,
 ) -> None:
     """Precision, recall and F1 per field against gold annotations."""
     from kg.eval import FIELDS, evaluate, read_gold
 
-    report = evaluate(_load_predictions(papers), read_gold(gold))
+    report = evaluate(_load_predictions(papers, mode), read_gold(gold))
     if report.missing:
         err_console.print(f"[yellow]warning:[/] {len(report.missing)} gold paper(s) had no prediction: "
                           + ", ".join(report.missing[:10]))
