@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test install lint bench clean
+.PHONY: build test install lint bench cv model clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests benchmarks scripts
 	$(BIN)/mypy kg
+
+# Retrain the accurate mode's NER (configs/ner.cfg; train gold + SciREX/TDMSci train splits) into package data.
+model: $(STAMP)
+	$(BIN)/python scripts/train_ner.py
+
+# k-fold cross-validation over train+dev, fast vs accurate (trains one NER per fold: tens of minutes).
+cv: $(STAMP)
+	$(BIN)/python benchmarks/cv.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract_speed.py

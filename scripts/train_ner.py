@@ -41,6 +41,15 @@ from kg.sources import read_papers
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "data" / "gold"
 CONFIG = ROOT / "configs" / "ner.cfg"
+#: External corpora (train splits only; see ../shared/data/SOURCES.md): file, text field, entity list field.
+EXTERNAL_DIR = ROOT.parent / "shared" / "data"
+EXTERNAL = {
+    "scirex": ("scirex/train.abstracts.jsonl", "abstract", "mentions"),
+    "tdmsci": ("tdmsci/train.jsonl", "text", "entities"),
+}
+DEFAULT_EXTERNAL = ("scirex", "tdmsci")
+#: external entity type → our label
+EXTERNAL_LABEL = {"Metric": "METRIC"}
 #: gold field → entity label the model learns
 FIELD_LABEL = {"metrics": "METRIC"}
 
@@ -94,9 +103,44 @@ def examples(papers: Sequence[Paper], gold: dict[str, dict[str, Any]], vocab: sp
     return out
 
 
+def external_examples(vocab: spacy.vocab.Vocab, names: Sequence[str], data_dir: Path = EXTERNAL_DIR) -> list[Doc]:
+    """Gated sentences of external corpora with their metric mentions (every other token "outside").
+
+    Why: the gold alone holds about two hundred metric mentions, too few for the model to learn the many
+    ways a measure is named; SciREX and TDMSci annotate measures in the same kind of text. They label any
+    measure term, not only a reported one, which is why the model is only trusted where the rules are
+    silent (:func:`kg.nlp.ner.findings`).
+    """
+    import json
+
+    nlp = new_nlp(("kg_sentences",))
+    out: list[Doc] = []
+    for name in names:
+        path, text_key, ents_key = EXTERNAL[name]
+        for line in (data_dir / path).read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            text = rec.get(text_key) or ""
+            spans = _non_overlapping([(m["start_char"], m["end_char"], EXTERNAL_LABEL[m["type"]])
+                                      for m in rec.get(ents_key, []) if m["type"] in EXTERNAL_LABEL])
+            doc = nlp(text)
+            for base, sent in sentence_docs(doc, vocab):
+                end = base + len(sent.text)
+                ents = [sp for s, e, lab in spans if base <= s and e <= end
+                        and (sp := sent.char_span(s - base, e - base, label=lab)) is not None]
+                sent.set_ents(ents, default="outside")
+                out.append(sent)
+    return out
+
+
 def train(papers: Sequence[Paper], gold: dict[str, dict[str, Any]], out: Path, *, config: Path = CONFIG,
-          max_epochs: int | None = None, seed: int = 0, quiet: bool = False) -> Path:
-    """Train on ``papers`` (their gold) and write the pipeline to ``out``; returns ``out``."""
+          max_epochs: int | None = None, seed: int = 0, quiet: bool = False,
+          external: Sequence[str] = (), overrides: dict[str, Any] | None = None, pick: str = "best") -> Path:
+    """Train on ``papers`` (their gold, plus the ``external`` corpora) and write the pipeline to ``out``.
+
+    spaCy's own dev set (for the best checkpoint) is a seeded tenth of the gold papers only: the model is
+    picked for the guideline's notion of a metric, not the external corpora's. ``pick="last"`` ships the
+    last checkpoint instead (with few gold mentions in that dev set, "best" can be an early, noisy pick).
+    """
     from spacy.cli.train import train as spacy_train
 
     vocab = spacy.blank("en").vocab
@@ -104,21 +148,23 @@ def train(papers: Sequence[Paper], gold: dict[str, dict[str, Any]], out: Path, *
     random.Random(seed).shuffle(ids)
     held = set(ids[: max(1, len(ids) // 10)])
     train_docs = examples([p for p in papers if p.id not in held], gold, vocab)
+    train_docs += external_examples(vocab, external)
     dev_docs = examples([p for p in papers if p.id in held], gold, vocab)
     with tempfile.TemporaryDirectory(prefix="kg-ner-") as tmp:
         work = Path(tmp)
         DocBin(docs=train_docs).to_disk(work / "train.spacy")
         DocBin(docs=dev_docs).to_disk(work / "dev.spacy")
-        overrides: dict[str, Any] = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"),
+        settings: dict[str, Any] = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"),
                                      "system.seed": seed}
         if max_epochs is not None:
-            overrides["training.max_epochs"] = max_epochs
+            settings["training.max_epochs"] = max_epochs
+        settings.update(overrides or {})
         if quiet:  # spaCy's training table goes to stdout
             with contextlib.redirect_stdout(io.StringIO()):
-                spacy_train(config, work / "model", overrides=overrides, use_gpu=-1)
+                spacy_train(config, work / "model", overrides=settings, use_gpu=-1)
         else:
-            spacy_train(config, work / "model", overrides=overrides, use_gpu=-1)
-        best = work / "model" / "model-best"
+            spacy_train(config, work / "model", overrides=settings, use_gpu=-1)
+        best = work / "model" / ("model-last" if pick == "last" else "model-best")
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(best, out)
@@ -138,11 +184,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="Use only the first N papers (smoke runs).")
     ap.add_argument("--max-epochs", type=int, default=None)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--external", default=",".join(DEFAULT_EXTERNAL),
+                    help="Comma-separated external corpora to add (scirex, tdmsci; empty for none).")
     args = ap.parse_args(argv)
     papers, gold = load_split(args.papers, args.gold)
     if args.limit:
         papers = papers[: args.limit]
-    train(papers, gold, args.out, config=args.config, max_epochs=args.max_epochs, seed=args.seed)
+    train(papers, gold, args.out, config=args.config, max_epochs=args.max_epochs, seed=args.seed,
+          external=[x for x in args.external.split(",") if x])
     print(f"model written to {args.out}", file=sys.stderr)
     return 0
 

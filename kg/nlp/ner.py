@@ -11,7 +11,10 @@ What it does, cheaply:
   are fed to the model; the rest of the abstract is never vectorised;
 * **merged where the rules found nothing**: a predicted ``METRIC`` span becomes a ``measures`` finding in
   ``doc._.kg_relations`` only when no rule finding of that relation overlaps it, so the rules keep their
-  spans and the model only adds names they missed;
+  spans and the model only adds names they missed; or (``widen``, on by default) when it strictly contains
+  the rules' span, the compound measure the rules cut to its head word ("text accuracy" for "accuracy").
+  Measured on held-out train folds, widening raised metric F1 (.584 → .590); skipping model spans over
+  names the rules had seen and rejected (``respect_rules``) did not (.586 with widening), so it is off;
 * **shipped as package data** (``kg/nlp/data/ner``, built by ``scripts/train_ner.py`` from
   ``configs/ner.cfg``): nothing is downloaded at run time.
 
@@ -24,7 +27,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,6 +40,7 @@ from spacy.util import minibatch
 from kg.errors import KGError
 from kg.model import RelationType
 from kg.nlp.cues import load_cues
+from kg.nlp.relations import doc_mentions
 from kg.nlp.sentences import doc_text
 
 #: Entity labels the model predicts and the relation each one feeds.
@@ -89,8 +93,9 @@ def sentence_docs(doc: Doc, vocab: spacy.vocab.Vocab) -> Iterator[tuple[int, Doc
     The training script calls this too, so the model is trained on the very token boundaries it sees here.
     """
     text = doc_text(doc)
+    title_end = text.find("\n\n")
     for s0, s1 in doc._.kg_sentences or [(0, len(text))]:
-        if not gated(text[s0:s1]):
+        if s1 <= title_end or not gated(text[s0:s1]):  # a title names things, it reports no measure
             continue
         span = doc.char_span(s0, s1, alignment_mode="expand")
         if span is None or not len(span):
@@ -101,30 +106,46 @@ def sentence_docs(doc: Doc, vocab: spacy.vocab.Vocab) -> Iterator[tuple[int, Doc
         yield span.start_char, Doc(vocab, words=words, spaces=spaces)
 
 
-def findings(doc: Doc, predicted: Iterable[tuple[int, Doc]]) -> list[tuple[str, int, int, str, float]]:
-    """Predicted spans as relation findings, keeping only those no rule finding of the relation overlaps."""
+def findings(doc: Doc, predicted: Iterable[tuple[int, Doc]], widen: bool = False,
+             rejected: Sequence[tuple[int, int]] = ()) -> tuple[list[tuple[str, int, int, str, float]],
+                                                                set[tuple[int, int]]]:
+    """Predicted spans as relation findings, keeping only those no rule finding of the relation overlaps.
+
+    With ``widen``, a predicted span that strictly contains a rule's span of the same relation ("text
+    accuracy" around the rules' "accuracy") replaces it: returned are the new findings and the rule spans
+    they replace. A predicted span overlapping one of the ``rejected`` spans (names the rules saw and did
+    not take: "with high accuracy" in prose) is dropped unless it widens a rule finding.
+    """
     taken: dict[str, list[tuple[int, int]]] = {}
     for rel, s, e, *_ in doc._.kg_relations or []:
         taken.setdefault(rel, []).append((s, e))
     out: list[tuple[str, int, int, str, float]] = []
+    replaced: set[tuple[int, int]] = set()
     for base, sent in predicted:
         for ent in sent.ents:
             rel = LABEL_RELATION.get(ent.label_)
             if rel is None:
                 continue
             s, e = base + ent.start_char, base + ent.end_char
-            if any(s < b and a < e for a, b in taken.get(rel, ())):
+            hits = [(a, b) for a, b in taken.get(rel, ()) if s < b and a < e]
+            if hits and not (widen and all(s <= a and b <= e and (a, b) != (s, e) for a, b in hits)):
                 continue
+            if not hits and any(s < b and a < e for a, b in rejected):
+                continue
+            replaced.update(hits)
             taken.setdefault(rel, []).append((s, e))
-            out.append((rel, s, e, f"{RULE}:{rel}", CONFIDENCE))
-    return out
+            out.append((rel, s, e, f"{RULE}:{rel}" if not hits else f"{RULE}:{rel}:widened", CONFIDENCE))
+    return out, replaced
 
 
 class NERComponent:
     """Runs the trained NER over the gated sentences of each Doc and adds what the rules missed."""
 
-    def __init__(self, nlp: Language, name: str = "kg_ner", model: str = "") -> None:
+    def __init__(self, nlp: Language, name: str = "kg_ner", model: str = "", widen: bool = True,
+                 respect_rules: bool = False) -> None:
         self.name = name
+        self.widen = widen
+        self.respect_rules = respect_rules
         self.model = load_model(model)
         self.ner: Any = self.model.get_pipe("ner")  # spaCy's EntityRecognizer (typed as a plain callable)
 
@@ -134,9 +155,14 @@ class NERComponent:
         if flat:
             list(self.ner.pipe(flat, batch_size=batch_size))  # annotates the sentence Docs in place
         for doc, sents in zip(docs, per_doc, strict=True):
-            new = findings(doc, sents)
+            rejected: list[tuple[int, int]] = []
+            if self.respect_rules:
+                found = {(f[1], f[2]) for f in doc._.kg_relations or []}
+                rejected = [(m[0], m[1]) for m in doc_mentions(doc) if (m[0], m[1]) not in found]
+            new, replaced = findings(doc, sents, self.widen, rejected)
             if new:
-                doc._.kg_relations = [*(doc._.kg_relations or []), *new]
+                kept = [f for f in doc._.kg_relations or [] if (f[1], f[2]) not in replaced]
+                doc._.kg_relations = [*kept, *new]
 
     def __call__(self, doc: Doc) -> Doc:
         self._annotate([doc], 64)
@@ -153,7 +179,7 @@ class NERComponent:
     "kg_ner",
     requires=["doc._.kg_sentences", "doc._.kg_relations"],
     assigns=["doc._.kg_relations"],
-    default_config={"model": ""},
+    default_config={"model": "", "widen": True, "respect_rules": False},
 )
-def make_ner(nlp: Language, name: str, model: str) -> NERComponent:
-    return NERComponent(nlp, name, model)
+def make_ner(nlp: Language, name: str, model: str, widen: bool, respect_rules: bool) -> NERComponent:
+    return NERComponent(nlp, name, model, widen, respect_rules)
