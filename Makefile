@@ -35,7 +35,8 @@ model: $(STAMP)
 
 # k-fold cross-validation over train+dev, fast vs accurate (trains one NER per fold: tens of minutes).
 cv: $(STAMP)
-	$(BIN)/python benchmarks/cv.py
+	$(BIN)/python benchmarks/cv.py --mode fast
+	$(BIN)/python benchmarks/cv.py --mode accurate
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract_speed.py
