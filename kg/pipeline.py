@@ -158,10 +158,10 @@ def build(
     todo = [p for p in papers if p.id not in cached]
     new: list[Extraction] = []
     if scheduler:  # Dask distributed: a scheduler address, or "local" for a LocalCluster of `processes` workers
+        if mode != "fast":  # the workers load the default pipeline and check records against its extractor id
+            raise InputError("--scheduler extracts in the fast mode only; drop --mode or --scheduler")
         from kg.distributed import extract_on_cluster
 
-        if mode != "fast":
-            raise InputError("--scheduler extracts in the fast mode only; drop --mode or --scheduler")
         records_in = extract_on_cluster(todo, scheduler, n_workers=processes)
     else:
         records_in = extract_papers(todo, n_process=processes, mode=mode)

@@ -156,3 +156,12 @@ def test_the_cli_takes_a_mode(tmp_path):
     bad = subprocess.run([KG, "extract", str(papers), "--mode", "turbo"],
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "turbo" in bad.stderr
+
+
+def test_a_dask_build_refuses_the_accurate_mode(tmp_path):
+    from kg.pipeline import build
+
+    papers = tmp_path / "p.jsonl"
+    papers.write_text('{"id": "x", "title": "T", "abstract": "We reach 90.1% accuracy."}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="fast mode only"):
+        build([str(papers)], tmp_path / "out", scheduler="local", mode="accurate", validate=False, store=False)
