@@ -16,8 +16,12 @@ How names are joined, in order of trust:
    Schema-Guided Dialogue) is ambiguous: it is not used as a join key, each definition stays with its
    long form, and bare mentions of the acronym stay a node of their own.
 
-The canonical label is deterministic: the lexicon name, else the most frequent long form, else the most
-frequent surface form (ties: longer, then alphabetical).
+The canonical label is the name the field uses, decided here once for every type (methods, datasets,
+metrics, tasks): the lexicon name; else the short name a paper coins when it defines one ("Singular Values
+and ... Adaptation, or SORSA" → ``SORSA``, the long form kept as ``skos:altLabel``) — abstracts, tables
+and later papers cite the acronym, not the long form; else, for an acronym defined two ways (see 3.), the
+long form, because two nodes both labelled "SGD" could not be told apart; else the most frequent surface
+form. Every choice is deterministic (ties: more frequent, longer, then alphabetical).
 """
 
 from __future__ import annotations
@@ -168,9 +172,10 @@ def link(extractions: Iterable[Extraction]) -> Linking:
         lex_id = min(lex_ids, key=lambda k: (-lex_ids[k], k)) if lex_ids else None
         entry = lexicon.by_id.get(lex_id) if lex_id else None
 
-        label = entry.name if entry else _best(longs) if longs else _best(names)
         etype = min(types, key=lambda t: (-types[t], list(EntityType).index(t)))
         fam = family(etype)
+        coined = _best(shorts) if shorts and (fam, name_key(_best(shorts))) not in ambiguous else None
+        label = entry.name if entry else coined or (_best(longs) if longs else _best(names))
         # The stable key behind the IRI: lexicon id > an unambiguous acronym > the label's name key.
         if entry:
             key = f"{fam}/{entry.id.split(':', 1)[-1]}"
@@ -182,7 +187,7 @@ def link(extractions: Iterable[Extraction]) -> Linking:
             key = f"{fam}/{name_key(label) or label}"
         while key in linking.entities:  # two groups slugging alike: disambiguate deterministically
             key += "-x"
-        alt = tuple(sorted({n for n in names if n != label}, key=lambda n: (n.casefold(), n)))
+        alt = tuple(sorted({n for n in (*names, *longs, *shorts) if n != label}, key=lambda n: (n.casefold(), n)))
         linking.entities[key] = CanonicalEntity(key, etype, label, alt, lex_id, tuple(sorted(papers)))
         for ex, i in members:
             linking.members[(ex.paper.id, ex.entities[i].key)] = key

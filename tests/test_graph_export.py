@@ -54,13 +54,13 @@ def test_vocabulary_contract(kg):
     # a change says so, and what it is relative to; an absolute value carries no kg:delta
     deltas = list(g.query("SELECT ?v ?ref WHERE { ?r kg:delta true ; kg:value ?v ; kg:relativeTo/rdfs:label ?ref }",
                           initNs=ns))
-    assert [(float(v), str(ref)) for v, ref in deltas] == [(1.2, "Low-Rank Adaptation")]
+    assert [(float(v), str(ref)) for v, ref in deltas] == [(1.2, "LoRA")]
     # the comparison names the winning method (not every proposal) and what it was measured on
     comps = list(g.query("""SELECT ?w ?l ?d ?x ?v WHERE { ?p kg:claims ?c . ?c a kg:Comparison ;
         kg:winner/rdfs:label ?w ; kg:loser/rdfs:label ?l ; kg:dataset/rdfs:label ?d ; kg:metric/rdfs:label ?x ;
         kg:value ?v ; kg:sentence ?s ; kg:rule ?rule ; kg:confidence ?conf }""", initNs=ns))
     assert [tuple(map(str, row[:4])) + (float(row[4]),) for row in comps] == [
-        ("LoRA-Drop", "Low-Rank Adaptation", "GLUE", "accuracy", 1.2)]
+        ("LoRA-Drop", "LoRA", "GLUE", "accuracy", 1.2)]
     accuracy = next(g.subjects(URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("accuracy")))
     assert g.value(accuracy, KG.higherIsBetter) == Literal(True)
     # evidence of every paper → entity edge is reachable through its claim

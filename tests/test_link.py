@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from graph_fixtures import lora_papers
+from graph_fixtures import ent, lora_papers, record
 
 from kg.link import link, name_key
+from kg.model import EntityType, RelationType
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +53,8 @@ def test_related_variants_are_linked_not_merged(linking):
 
 def test_canonical_labels_are_deterministic(linking):
     lora = linking.canonical("t:b", "e0")
-    assert lora.label == "Low-Rank Adaptation"  # the long form wins over the acronym
-    assert "LoRA" in lora.alt_labels
+    assert lora.label == "LoRA"  # the name the paper coins wins; the long form is an alternative label
+    assert "Low-Rank Adaptation" in lora.alt_labels
     cifar = linking.canonical("t:c", "e0")
     assert cifar.label in {"CIFAR10", "Cifar-10", "the CIFAR-10 dataset"}
     again = link(list(reversed(lora_papers())))
@@ -68,3 +69,29 @@ def test_canonical_labels_are_deterministic(linking):
 )
 def test_name_key(name, key):
     assert name_key(name) == key
+
+
+@pytest.mark.parametrize(
+    ("etype", "long", "short"),
+    [
+        (EntityType.METHOD, "Singular Values and Orthonormal Regularized Singular Vectors Adaptation", "SORSA"),
+        (EntityType.DATASET, "Multi-Genre Natural Language Inference", "MultiNLI"),
+        (EntityType.METRIC, "Structural Similarity Index Measure", "SSIM"),
+    ],
+)
+def test_label_is_the_coined_short_name(etype, long, short):
+    """A paper that coins "long form (SHORT)" gets SHORT as label and the long form as altLabel, for every type."""
+    coined = record("t:s", f"{short}: a paper", [ent("e0", etype, long, short, short=short, long=long)],
+                    [(RelationType.PROPOSES if etype is EntityType.METHOD else RelationType.USES, "e0")]
+                    if etype is not EntityType.METRIC else [(RelationType.MEASURES, "e0")])
+    bare = record("t:t", "Another", [ent("e0", etype, short)], [])
+    linking = link([coined, bare])
+    entity = linking.canonical("t:s", "e0")
+    assert (entity.label, entity.alt_labels) == (short, (long,))
+    assert linking.canonical("t:t", "e0") is entity
+
+
+def test_ambiguous_acronym_keeps_long_form_labels(linking):
+    """SGD defined two ways: both keep their long form as label, so the two nodes can be told apart."""
+    labels = {linking.canonical("t:d", "e0").label, linking.canonical("t:e", "e0").label}
+    assert labels == {"stochastic gradient descent", "Schema-Guided Dialogue"}
