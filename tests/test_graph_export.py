@@ -8,13 +8,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from graph_fixtures import ent, lora_papers, record
+from graph_fixtures import ent, ev, lora_papers, record
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 
 from kg.export import EXPORTERS, FILENAMES, export_all
 from kg.graph import KnowledgeGraph
-from kg.model import EntityType, RelationType
+from kg.model import EntityType, RelationType, Result
 from kg.validate import validate
 from kg.vocab import KG
 
@@ -136,8 +136,9 @@ def _roundtrip_html(kg: KnowledgeGraph, path: Path) -> None:
     page = path.read_text(encoding="utf-8")
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page), "page loads a remote resource"
     assert "new vis.Network" in page
-    for _, label in kg.nx.nodes(data="label"):
-        if len(label) < 40:
+    for _, a in kg.nx.nodes(data=True):
+        label = a["label"]
+        if len(label) < 40 and a["type"] != "Comparison":  # the page lists papers, entities and results
             assert label.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") in page
 
 
@@ -192,10 +193,58 @@ def test_html_escapes_untrusted_text(tmp_path):
 
 
 def test_html_reduces_large_graphs_and_says_so(kg, tmp_path):
-    from kg.export.html import write_html
+    from kg.export.html import explorer_data, write_html
 
     page = write_html(kg, tmp_path / "small.html", max_entities=3, max_papers=2).read_text(encoding="utf-8")
-    assert "Reduced view: the 3 entities of highest degree" in page
+    assert "Reduced view: the 3 entities named by most papers" in page
+    assert "--focus NAME" in page and "--max-entities N" in page and "graph.graphml" in page
+    data = explorer_data(kg, max_entities=3, max_papers=2)
+    assert sum(1 for n in data["nodes"] if n["t"] != "Paper") == 3
+    assert sum(1 for n in data["nodes"] if n["t"] == "Paper") <= 2
+
+
+@pytest.mark.parametrize(("focus", "center", "papers"), [
+    ("GLUE", "GLUE", {"LoRA-Drop"}),
+    ("low-rank adaptation", "LoRA", {"LoRA-Drop", "Sparse LoRA"}),  # an alias finds the entity
+    ("Vision Stuff", "Vision Stuff", {"Vision Stuff", "Sparse LoRA"}),  # a paper: its entities and their papers
+])
+def test_html_focus_keeps_one_neighbourhood(kg, focus, center, papers):
+    from kg.export.html import explorer_data
+
+    data = explorer_data(kg, focus=focus)
+    assert data["note"].startswith(f"Focused on {center}:")
+    assert {n["l"] for n in data["nodes"] if n["t"] == "Paper"} == papers
+
+
+def test_html_focus_on_an_unknown_name_is_an_error(kg, tmp_path):
+    from kg.errors import GraphError
+    from kg.export.html import write_html
+
+    with pytest.raises(GraphError, match="no paper, entity or alias"):
+        write_html(kg, tmp_path / "x.html", focus="NoSuchThing")
+
+
+@pytest.mark.parametrize(("stored", "higher"),
+                         [(None, True), (True, True), (False, False), ("false", False), (0, False)])
+def test_leaderboard_direction_comes_from_the_metric_node(stored, higher):
+    """The page orders a metric's results by its `higher_is_better` attribute when the node has one (default:
+    higher is better), and keeps every result (none is skipped for lack of a method)."""
+    from kg.export.html import explorer_data
+
+    papers = lora_papers()
+    extra = record("t:f", "Another GLUE paper", [
+        ent("e0", EntityType.BENCHMARK, "GLUE", lexicon_id="benchmark:glue"),
+        ent("e1", EntityType.METRIC, "accuracy", lexicon_id="metric:accuracy")],
+                   [(RelationType.USES, "e0")],
+                   results=(Result(70.0, "70.0%", ev("It gets 70.0% accuracy on GLUE."), "%", None, "e0", "e1"),))
+    g = KnowledgeGraph.from_extractions([*papers, extra])
+    metric = next(n for n, a in g.nx.nodes(data=True) if a["label"] == "accuracy")
+    if stored is not None:
+        g._g.nodes[metric]["higher_is_better"] = stored
+    data = explorer_data(g)
+    m = next(i for i, n in enumerate(data["nodes"]) if n["l"] == "accuracy")
+    assert data["nodes"][m]["hib"] is higher
+    assert sorted(r["v"] for r in data["results"] if r["x"] == m) == [1.2, 70.0, 88.1]
 
 
 def test_export_all_writes_the_build_files(kg, tmp_path):

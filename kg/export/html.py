@@ -1,35 +1,48 @@
-"""Interactive HTML: one self-contained page (vis-network inlined from the pyvis package, no CDN).
+"""The explorer: one self-contained, offline HTML page — a Papers-with-Code-style site for the user's corpus.
 
-Built from our own node/edge dicts through a pyvis ``Network`` — never ``from_nx`` (it mutates the graph it
-is given) and never ``add_node`` per item (quadratic) — and rendered with our own page template, because
-pyvis's template links Bootstrap from a CDN and the page must work offline.
+Why not a drawing of the whole graph: a force layout of ~1,000 papers and entities is an unreadable
+hairball whose labels only appear when zoomed in. People ask questions of a corpus ("what is used on
+ImageNet, and who scores best?"), so the page is organised around them:
 
-Text from abstracts is untrusted. vis-network 9 shows string ``title``/``label`` values as text, and the
-data is embedded as JSON with ``<``, ``>`` and ``&`` escaped, so a title such as
-``<img src=x onerror=alert(1)>`` can neither close the ``<script>`` element nor become markup.
+* an **overview**: entities by type, ranked by the number of papers that name them, with counts, a type
+  filter and a text filter, and a search box that autocompletes over labels *and* aliases;
+* an **entity view**: for a dataset/benchmark, the papers that use it and a leaderboard (method, metric,
+  value, paper, evidence sentence) ordered by the metric's direction; for a method, the papers that
+  propose it, whom it beats and who beats it; for a paper, each of its facts with its sentence;
+* a **focused network pane**: only the selected node's neighbourhood (at most :data:`MAX_NETWORK_NODES`
+  nodes), drawn with vis-network; every node's colour is set explicitly from :data:`COLORS` (the legend),
+  never left to vis's group palette; clicking an edge shows the sentence behind it.
 
-Graphs too large for a browser are reduced: the ``max_entities`` entities of highest degree and the
-papers linked to them (at most ``max_papers``, those with most such links first); the page says so.
+The page is built from our own dicts, not pyvis's template (which links Bootstrap from a CDN): the
+vis-network JavaScript is read from the installed pyvis package and inlined, so the file works offline.
+
+Text from abstracts is untrusted. All data is embedded once, as JSON inside a ``<script
+type="application/json">`` element with ``<``, ``>`` and ``&`` escaped (so nothing in it can close the
+element), and the page's script renders every string with ``textContent``, never as markup.
+
+Large graphs are bounded: the page holds the ``max_entities`` entities named by the most papers and the
+papers linked to them; ``focus`` keeps one entity's neighbourhood instead. The page states what it left
+out and how to see it (``--focus NAME``, ``--max-entities N``, ``graph.graphml`` in Gephi).
 """
 
 from __future__ import annotations
 
-import html
 import json
+import re
+from collections import Counter, defaultdict
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pyvis.network import Network
-
-from kg.graph import CLAIM_NODE_TYPES
+from kg.errors import GraphError
 from kg.io import atomic_write
 
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph
 
+#: The legend: one colour per node type, used for the swatches, the list markers and every network node.
 COLORS = {
-    "Paper": "#9aa5b1",
+    "Paper": "#6b7785",
     "Method": "#e4572e",
     "Dataset": "#29a19c",
     "Benchmark": "#1b6f8a",
@@ -37,111 +50,184 @@ COLORS = {
     "Task": "#7b5ea7",
     "Result": "#c9cba3",
 }
-MAX_ENTITIES = 400
-MAX_PAPERS = 600
+#: Entities kept in the page (ranked by papers); the sample corpus (~1,150 entities) fits whole.
+MAX_ENTITIES = 3000
+#: Papers kept with them (those linked to most kept entities first).
+MAX_PAPERS = 5000
+#: Nodes in the network pane at once: beyond ~150 a neighbourhood is a hairball again.
+MAX_NETWORK_NODES = 150
 
-PHYSICS = {
-    "physics": {
-        "solver": "forceAtlas2Based",
-        "forceAtlas2Based": {"gravitationalConstant": -40, "centralGravity": 0.01, "springLength": 90,
-                             "springConstant": 0.08, "avoidOverlap": 0.3},
-        "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50, "fit": True},
-        "minVelocity": 1.5,
-        "maxVelocity": 40,
-    },
-    "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-    "nodes": {"shape": "dot", "font": {"size": 12}},
-    "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}}, "color": {"opacity": 0.5}},
-}
+_PAPER_RELATIONS = ("proposes", "uses", "beats", "measures", "addresses")
+_ENTITY_TYPES = ("Method", "Dataset", "Benchmark", "Metric", "Task")
+_RESULT_SLOTS = (("m", "method"), ("d", "dataset"), ("x", "metric"))  # short keys in the page's JSON
 
 
-def _select(kg: KnowledgeGraph, max_entities: int, max_papers: int) -> tuple[set[str], str]:
-    """Nodes to draw, and a sentence saying how they were chosen."""
+def _truthy(value: Any, default: bool = True) -> bool:
+    """A direction attribute as stored by networkx or read back from GraphML/CSV (bool, 0/1 or text)."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() not in ("false", "0", "no")
+    return bool(value)
+
+
+def _find(kg: KnowledgeGraph, name: str) -> str:
+    """The node whose label (or, failing that, an alias) is ``name``, case-insensitively."""
     g = kg.nx
-    entities = [n for n, t in g.nodes(data="type") if t not in CLAIM_NODE_TYPES]
+    wanted = name.strip().casefold()
+    by_label = [n for n, a in g.nodes(data=True) if a["type"] != "Result" and a["label"].casefold() == wanted]
+    if not by_label:
+        by_label = [n for n, a in g.nodes(data=True) if a["type"] not in ("Result", "Paper")
+                    and wanted in (x.strip().casefold() for x in str(a.get("aliases", "")).split(" | "))]
+    if not by_label:
+        raise GraphError(f"--focus {name!r}: no paper, entity or alias has that name; "
+                         "try `kg query entity-aliases` for the names in the graph")
+    return sorted(by_label, key=lambda n: (-g.degree(n), n))[0]
+
+
+def select(kg: KnowledgeGraph, max_entities: int = MAX_ENTITIES, max_papers: int = MAX_PAPERS,
+           focus: str | None = None) -> tuple[set[str], str]:
+    """The papers and entities the page holds, and a sentence saying what was left out and how to see it."""
+    g = kg.nx
+    entities = [n for n, t in g.nodes(data="type") if t in _ENTITY_TYPES]
     papers = [n for n, t in g.nodes(data="type") if t == "Paper"]
+    if focus is not None:
+        center = _find(kg, focus)
+        keep = {center}
+        if g.nodes[center]["type"] == "Paper":
+            first = {v for _, v, k in g.out_edges(center, keys=True) if k in _PAPER_RELATIONS}
+            keep |= first
+            keep |= {u for n in first for u, _, k in g.in_edges(n, keys=True) if k in _PAPER_RELATIONS}
+        else:
+            ps = {u for u, _, k in g.in_edges(center, keys=True) if k in _PAPER_RELATIONS}
+            keep |= ps
+            keep |= {v for p in ps for _, v, k in g.out_edges(p, keys=True) if k in _PAPER_RELATIONS}
+        n_p = sum(1 for n in keep if g.nodes[n]["type"] == "Paper")
+        return keep, (f"Focused on {g.nodes[center]['label']!s}: {n_p} of {len(papers)} papers and "
+                      f"{len(keep) - n_p} of {len(entities)} entities (its papers and what they name). "
+                      "Run kg export without --focus for the whole corpus; "
+                      "graph.graphml opens the whole graph in Gephi.")
     if len(entities) <= max_entities and len(papers) <= max_papers:
-        return {n for n, t in g.nodes(data="type") if t not in ("Result", "Comparison")}, (
-            f"All {len(papers)} papers and {len(entities)} entities are shown (results are listed in tooltips).")
-    top = sorted(entities, key=lambda n: (-g.degree(n), n))[:max_entities]
+        return set(entities) | set(papers), f"All {len(papers)} papers and {len(entities)} entities."
+    n_papers = {n: sum(1 for _, _, k in g.in_edges(n, keys=True) if k in _PAPER_RELATIONS) for n in entities}
+    top = sorted(entities, key=lambda n: (-n_papers[n], n))[:max_entities]
     chosen = set(top)
-    score: dict[str, int] = {}
+    score: Counter[str] = Counter()
     for n in top:
-        for p in g.predecessors(n):
-            if g.nodes[p]["type"] == "Paper":
-                score[p] = score.get(p, 0) + 1
+        for p, _, k in g.in_edges(n, keys=True):
+            if k in _PAPER_RELATIONS:
+                score[p] += 1
     kept_papers = sorted(score, key=lambda p: (-score[p], p))[:max_papers]
     return chosen | set(kept_papers), (
-        f"Reduced view: the {len(top)} entities of highest degree (of {len(entities)}) and the "
-        f"{len(kept_papers)} papers linked to them (of {len(papers)}). Load graph.graphml in Gephi for the whole graph.")
+        f"Reduced view: the {len(top)} entities named by most papers (of {len(entities)}) and the "
+        f"{len(kept_papers)} papers linked to them (of {len(papers)}); {len(entities) - len(top)} entities and "
+        f"{len(papers) - len(kept_papers)} papers are left out. See one of them with kg export --focus NAME, "
+        "raise the bound with --max-entities N, or open graph.graphml in Gephi for the whole graph.")
 
 
-def _tooltip(a: dict[str, Any], results: list[str]) -> str:
-    lines = [f"{a['type']}: {a['label']}"]
-    if a.get("aliases"):
-        lines.append(f"also: {a['aliases']}")
-    if a.get("date"):
-        lines.append(f"date: {a['date']}")
-    if a.get("n_papers"):
-        lines.append(f"papers: {a['n_papers']}")
-    lines += results[:5]
-    return "\n".join(lines)
-
-
-def network_data(kg: KnowledgeGraph, max_entities: int = MAX_ENTITIES, max_papers: int = MAX_PAPERS
-                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
-    """vis-network node and edge dicts for the (possibly reduced) graph, and the reduction note."""
+def explorer_data(kg: KnowledgeGraph, max_entities: int = MAX_ENTITIES, max_papers: int = MAX_PAPERS,
+                  focus: str | None = None) -> dict[str, Any]:
+    """Everything the page shows, as plain JSON-able data (nodes by index; sentences stored once)."""
     g = kg.nx
-    keep, note = _select(kg, max_entities, max_papers)
-    results: dict[str, list[str]] = {}
-    for u, v, k in g.edges(keys=True):
-        if k in ("reports", "claims"):
-            r = g.nodes[v]
-            kind = "result" if k == "reports" else "comparison"
-            results.setdefault(u, []).append(f"{kind}: {r['label']} — {r['sentence'][:160]}")
-    nodes = []
-    for n in sorted(keep):
-        a = g.nodes[n]
-        deg = g.degree(n)
-        nodes.append({
-            "id": n, "label": a["label"][:40] + ("…" if len(a["label"]) > 40 else ""), "group": a["type"],
-            "title": _tooltip(a, results.get(n, [])), "color": COLORS.get(a["type"], "#888888"),
-            "size": 6 + min(30, 2.2 * deg ** 0.5 * 3) if a["type"] != "Paper" else 6,
-        })
-    edges = []
+    keep, note = select(kg, max_entities, max_papers, focus)
+    order = sorted(keep, key=lambda n: (g.nodes[n]["type"] != "Paper", g.nodes[n]["type"], g.nodes[n]["label"], n))
+    index = {n: i for i, n in enumerate(order)}
+    sentences: dict[str, int] = {}
+
+    def sid(text: str) -> int:
+        return sentences.setdefault(text, len(sentences))
+
+    n_papers: Counter[int] = Counter()
+    edges: list[list[Any]] = []
     for u, v, k, a in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-        if u in keep and v in keep:
-            title = k if "sentence" not in a else f"{k} (confidence {a['confidence']}): {a['sentence']}"
-            edges.append({"from": u, "to": v, "title": title, "label": "", "relation": k})
-    return nodes, edges, note
+        if u in index and v in index and (k in _PAPER_RELATIONS or k == "related"):
+            if k == "related":
+                edges.append([index[u], index[v], k, -1, None, ""])
+            else:
+                edges.append([index[u], index[v], k, sid(str(a.get("sentence", ""))),
+                              round(float(a.get("confidence", 0.0)), 3), str(a.get("rule", ""))])
+    papers_of: dict[int, set[int]] = defaultdict(set)
+    for s, t, k, *_ in edges:
+        if k != "related":
+            papers_of[t].add(s)
+    for t, ps in papers_of.items():
+        n_papers[t] = len(ps)
+
+    results = []
+    for r, a in sorted(g.nodes(data=True)):
+        if a["type"] != "Result":
+            continue
+        paper = next((u for u, _, k in g.in_edges(r, keys=True) if k == "reports"), None)
+        if paper not in index:
+            continue
+        slots = {k: v for _, v, k in g.out_edges(r, keys=True)}
+        results.append({
+            "p": index[paper],
+            **{key: index.get(slots.get(slot, ""), -1) for key, slot in _RESULT_SLOTS},
+            "v": float(a.get("value", 0.0)), "t": str(a.get("label", "")), "u": str(a.get("unit", "")),
+            "s": sid(str(a.get("sentence", ""))),
+            "delta": _truthy(a.get("delta"), default=False),
+        })
+
+    nodes = []
+    for n in order:
+        a = g.nodes[n]
+        t = a["type"]
+        node: dict[str, Any] = {"t": t, "l": str(a["label"])}
+        if t == "Paper":
+            node["d"] = str(a.get("date", ""))
+            url = str(a.get("url", ""))
+            if url.startswith(("https://", "http://")):
+                node["u"] = url
+            node["id"] = str(a.get("identifier", ""))
+        else:
+            aliases = [x for x in str(a.get("aliases", "")).split(" | ") if x]
+            if aliases:
+                node["a"] = aliases
+            node["n"] = n_papers[index[n]]
+            if t == "Metric":
+                node["hib"] = _truthy(a.get("higher_is_better"))
+        nodes.append(node)
+
+    counts = Counter(g.nodes[n]["type"] for n in keep)
+    totals = Counter(t for _, t in g.nodes(data="type"))
+    return {
+        "note": note,
+        "colors": {t: c for t, c in COLORS.items() if t != "Result"},
+        "counts": {t: [counts.get(t, 0), totals.get(t, 0)] for t in ("Paper", *_ENTITY_TYPES)},
+        "maxNetworkNodes": MAX_NETWORK_NODES,
+        "nodes": nodes,
+        "edges": edges,
+        "results": results,
+        "sentences": list(sentences),
+    }
 
 
 def _script_json(value: Any) -> str:
-    """JSON safe to embed inside <script>: no "</script>", no "<!--", no markup characters."""
-    return (json.dumps(value, ensure_ascii=False)
+    """JSON that cannot end its <script> element: no "<", ">" or "&" at all (JSON.parse reads the escapes)."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":"))
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def write_html(kg: KnowledgeGraph, path: Path, max_entities: int = MAX_ENTITIES, max_papers: int = MAX_PAPERS) -> Path:
-    nodes, edges, note = network_data(kg, max_entities, max_papers)
-    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
-    net.nodes, net.edges = nodes, edges  # filled directly: add_node/add_edge scan every item (quadratic)
-    net.set_options(json.dumps(PHYSICS))
-    data_nodes, data_edges, _heading, _h, _w, options = net.get_network_data()
-    visjs = (resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text(encoding="utf-8")
-    legend = "".join(
-        f'<label><input type="checkbox" class="type" value="{html.escape(t)}" checked> '
-        f'<span class="dot" style="background:{c}"></span>{html.escape(t)}</label>'
-        for t, c in COLORS.items() if t != "Result"
-    )
-    page = _TEMPLATE.format(
-        visjs=visjs.replace("</script", "<\\/script"),
-        nodes=_script_json(data_nodes), edges=_script_json(data_edges),
-        options=options if isinstance(options, str) else _script_json(options),
-        legend=legend, note=html.escape(note),
-        counts=html.escape(", ".join(f"{k} {v}" for k, v in kg.summary().items() if v)),
-    )
+def _asset(name: str) -> str:
+    return (resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
+
+
+def write_html(kg: KnowledgeGraph, path: Path, max_entities: int = MAX_ENTITIES, max_papers: int = MAX_PAPERS,
+               focus: str | None = None) -> Path:
+    """Write the explorer page for ``kg`` to ``path`` (see the module docstring)."""
+    data = explorer_data(kg, max_entities, max_papers, focus)
+    here = resources.files("kg") / "export"
+    parts = {
+        "VISJS": _asset("vis-network.min.js").replace("</script", "<\\/script"),
+        "VISCSS": _asset("vis-network.css").replace("</style", "<\\/style"),
+        "CSS": (here / "explorer.css").read_text(encoding="utf-8"),
+        "APP": (here / "explorer.js").read_text(encoding="utf-8"),
+        "DATA": _script_json(data),
+    }
+    # One pass over the template: inserted text is never scanned again, so no title can smuggle a placeholder.
+    page = re.sub(r"/\*(VISJS|VISCSS|CSS|APP|DATA)\*/", lambda m: parts[m.group(1)], _TEMPLATE)
     with atomic_write(path) as fh:
         fh.write(page)
     return path
@@ -150,46 +236,33 @@ def write_html(kg: KnowledgeGraph, path: Path, max_entities: int = MAX_ENTITIES,
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>paperkg graph</title>
-<style>
- html, body {{ margin:0; height:100%; font-family: system-ui, sans-serif; }}
- #bar {{ position:absolute; top:0; left:0; right:0; padding:6px 10px; background:#fafafa; border-bottom:1px solid #ddd; z-index:2; font-size:13px; }}
- #bar label {{ margin-right:10px; white-space:nowrap; }}
- .dot {{ display:inline-block; width:10px; height:10px; border-radius:50%; margin:0 4px 0 2px; }}
- #graph {{ position:absolute; top:64px; bottom:0; left:0; right:0; }}
- #note {{ color:#555; }}
- #search {{ width:220px; }}
-</style></head>
+<title>paperkg explorer</title>
+<style>/*VISCSS*/</style>
+<style>/*CSS*/</style></head>
 <body>
-<div id="bar">
- <input id="search" type="search" placeholder="search a label (Enter)" aria-label="search">
- {legend}
- <span id="status"></span>
- <div id="note">{note} <span style="color:#999">{counts}</span></div>
-</div>
-<div id="graph"></div>
-<script>{visjs}</script>
-<script>
-const allNodes = {nodes};
-const allEdges = {edges};
-const options = {options};
-const nodes = new vis.DataSet(allNodes);
-const edges = new vis.DataSet(allEdges.map((e, i) => Object.assign({{id: i}}, e)));
-const hidden = new Set();
-const view = new vis.DataView(nodes, {{ filter: n => !hidden.has(n.group) }});
-const network = new vis.Network(document.getElementById("graph"), {{nodes: view, edges: edges}}, options);
-network.once("stabilizationIterationsDone", () => network.setOptions({{ physics: false }}));
-document.querySelectorAll("input.type").forEach(box => box.addEventListener("change", () => {{
-  if (box.checked) hidden.delete(box.value); else hidden.add(box.value);
-  view.refresh();
-}}));
-document.getElementById("search").addEventListener("keydown", ev => {{
-  if (ev.key !== "Enter") return;
-  const q = ev.target.value.trim().toLowerCase();
-  const hits = allNodes.filter(n => !hidden.has(n.group) && (n.label.toLowerCase().includes(q) || n.title.toLowerCase().includes(q)));
-  document.getElementById("status").textContent = q ? hits.length + " match(es)" : "";
-  if (hits.length) {{ network.selectNodes(hits.map(n => n.id)); network.fit({{nodes: hits.map(n => n.id), animation: true}}); }}
-}});
-</script>
+<header>
+ <h1><a href="#" id="home">paperkg explorer</a></h1>
+ <div id="searchbox"><input id="search" type="search" autocomplete="off" aria-label="search"
+  placeholder="Search papers, methods, datasets… (aliases too)">
+ <ul id="suggest" role="listbox" hidden></ul></div>
+ <p id="note"></p>
+</header>
+<main>
+ <nav id="overview" aria-label="overview">
+  <div id="legend"></div>
+  <input id="filter" type="search" placeholder="filter this list" aria-label="filter the list">
+  <p id="listcount"></p>
+  <ol id="list"></ol>
+ </nav>
+ <section id="view" aria-live="polite"></section>
+ <section id="netpane">
+  <div id="netinfo"></div>
+  <div id="network"></div>
+  <div id="edgeinfo"><p class="hint">Click an edge to see the sentence it comes from; click a node to open it.</p></div>
+ </section>
+</main>
+<script>/*VISJS*/</script>
+<script type="application/json" id="kg-data">/*DATA*/</script>
+<script>/*APP*/</script>
 </body></html>
 """
