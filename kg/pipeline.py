@@ -131,12 +131,14 @@ def build(
     progress: ProgressCallback | None = None,
     scheduler: str | None = None,
     mode: str = "fast",
+    export_options: dict[str, dict[str, Any]] | None = None,
 ) -> BuildSummary:
     """Build (or incrementally extend) the graph in ``out`` from ``inputs`` (default: the embedded corpus).
 
     Papers already extracted into ``out/extractions.jsonl`` by the same extractor version are not
     extracted again; the graph, exports and store are then regenerated from all records, so IRIs and
     files depend only on the set of papers, never on the order in which they were added.
+    ``export_options`` go to the exporters by format name (``{"html": {"focus": "ImageNet"}}``).
     """
     from kg.export import export_all
     from kg.extract import extract_papers, extractor_id
@@ -183,7 +185,7 @@ def build(
     summary.seconds["graph"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    summary.files = {"extractions": out / EXTRACTIONS_FILE, **export_all(graph, out)}
+    summary.files = {"extractions": out / EXTRACTIONS_FILE, **export_all(graph, out, options=export_options)}
     summary.seconds["export"] = time.perf_counter() - t0
 
     rdf = None

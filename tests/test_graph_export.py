@@ -154,6 +154,45 @@ def _roundtrip_csv(kind: str):
     return check
 
 
+def _roundtrip_neo4j(kg: KnowledgeGraph, path: Path) -> None:
+    """Headers in neo4j-admin's form, one row per node/edge of the graph, and a load script naming every file."""
+    g = kg.nx
+    node_types: dict[str, int] = {}
+    for _, t in g.nodes(data="type"):
+        node_types[t] = node_types.get(t, 0) + 1
+    rel_types: dict[str, int] = {}
+    for *_, k in g.edges(keys=True):
+        rel_types[k.upper()] = rel_types.get(k.upper(), 0) + 1
+    assert {p.name for p in path.glob("nodes_*.csv")} == {f"nodes_{t}.csv" for t in node_types}
+    assert {p.name for p in path.glob("rels_*.csv")} == {f"rels_{r}.csv" for r in rel_types}
+    seen: set[str] = set()
+    for t, count in node_types.items():
+        with (path / f"nodes_{t}.csv").open(encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+        header = rows[0]
+        assert header[0] == "iri:ID" and header[-1] == ":LABEL" and "label:string" in header
+        assert all(re.fullmatch(r"\w+:(string|int|float|string\[\])", h) for h in header[1:-1]), header
+        assert len(rows) - 1 == count
+        assert {r[-1] for r in rows[1:]} == {"Node;Benchmark;Dataset" if t == "Benchmark" else f"Node;{t}"}
+        seen |= {r[0] for r in rows[1:]}
+    assert seen == set(g.nodes)
+    for r, count in rel_types.items():
+        with (path / f"rels_{r}.csv").open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        assert len(rows) == count
+        assert all(row[":TYPE"] == r and row[":START_ID"] in seen and row[":END_ID"] in seen for row in rows)
+        if r in ("USES", "PROPOSES", "BEATS", "MEASURES", "ADDRESSES"):
+            assert all(row["sentence:string"] and 0 <= float(row["confidence:float"]) <= 1 for row in rows)
+    glue = next(n for n, a in g.nodes(data=True) if a["label"] == "GLUE")
+    assert f"{glue},GLUE" in (path / "nodes_Benchmark.csv").read_text(encoding="utf-8")
+    cypher = (path / "load.cypher").read_text(encoding="utf-8")
+    script = (path / "import.sh").read_text(encoding="utf-8")
+    for f in path.glob("*.csv"):
+        assert f"file:///{f.name}" in cypher and f"={f.name}" in script
+    assert cypher.count("LOAD CSV WITH HEADERS") == len(node_types) + len(rel_types)
+    assert "MERGE (a)-[r:USES]->(b)" in cypher and "toFloat(row.`confidence:float`)" in cypher
+
+
 ROUND_TRIPS = {
     "turtle": _roundtrip_rdf("turtle"),
     "ntriples": _roundtrip_rdf("nt"),
@@ -162,6 +201,7 @@ ROUND_TRIPS = {
     "html": _roundtrip_html,
     "csv-nodes": _roundtrip_csv("nodes"),
     "csv-edges": _roundtrip_csv("edges"),
+    "neo4j": _roundtrip_neo4j,
 }
 
 
@@ -173,10 +213,10 @@ def test_every_exporter_has_a_round_trip_test():
 def test_exporter_round_trip_and_no_mutation(kg, tmp_path, fmt):
     before = (nx.to_dict_of_dicts(nx.MultiDiGraph(kg.nx)), dict(kg.nx.nodes(data=True)))
     path = EXPORTERS[fmt](kg, tmp_path / FILENAMES[fmt])
-    assert path.exists() and path.stat().st_size > 0
+    assert path.exists() and (path.is_dir() or path.stat().st_size > 0)
     ROUND_TRIPS[fmt](kg, path)
     assert (nx.to_dict_of_dicts(nx.MultiDiGraph(kg.nx)), dict(kg.nx.nodes(data=True))) == before
-    assert not list(tmp_path.glob(".*.tmp")), "temporary file left behind"
+    assert not list(tmp_path.rglob(".*.tmp")), "temporary file left behind"
     assert not (Path.cwd() / "lib").exists() or (Path.cwd() / "lib").stat().st_mtime < path.stat().st_mtime - 60
 
 

@@ -54,9 +54,19 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from kg import __version__
+
+        console.print(f"paperkg {__version__}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug messages to stderr."),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", callback=_print_version,
+                                 is_eager=True),
 ) -> None:
     """paperkg command line."""
     setup_logging(verbose)

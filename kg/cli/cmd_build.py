@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from kg.cli.app import app, console, err_console, handle_errors
 from kg.modes import DEFAULT_MODE, MODE_HELP
+from kg.cli.cmd_graph import html_options
 from kg.pipeline import BuildSummary, build
 
 #: Below this many papers to extract a progress bar is noise.
@@ -41,6 +43,12 @@ def build_cmd(
                      "or 'local' for a LocalCluster of --processes workers."),
     ] = None,
     mode: Annotated[str, typer.Option("--mode", help=MODE_HELP)] = DEFAULT_MODE,
+    focus: Annotated[
+        str | None, typer.Option("--focus", help="graph.html: only this entity's (or paper's) neighbourhood.")
+    ] = None,
+    max_entities: Annotated[
+        int | None, typer.Option("--max-entities", min=1, help="graph.html: keep the N entities named by most papers.")
+    ] = None,
 ) -> None:
     """Build the knowledge graph into OUT (adds to what OUT already holds: only new papers are extracted)."""
     with Progress(
@@ -69,8 +77,9 @@ def build_cmd(
             progress=progress,
             scheduler=scheduler,
             mode=mode,
+            export_options={"html": html_options(focus, max_entities)},
         )
-    console.print(summary_table(summary))
+    console.print(summary_table(summary, out))
     if summary.conforms is False:
         err_console.print(
             f"[bold red]error:[/] the graph has {summary.violations} SHACL violation(s); see `kg validate {out}`"
@@ -78,11 +87,11 @@ def build_cmd(
         raise typer.Exit(code=1)
 
 
-def summary_table(s: BuildSummary) -> Table:
-    """The closing table: what was read, extracted, built and written, and how long it took."""
+def summary_table(s: BuildSummary, out: Path | None = None) -> Table:
+    """The closing table: what was read, extracted, built and written, how long it took, and what to try next."""
     table = Table(title="kg build", show_header=True, header_style="bold")
     table.add_column("what")
-    table.add_column("count", justify="right")
+    table.add_column("count", justify="right", overflow="fold")  # paths and commands are never cut
     rows: list[tuple[str, str]] = [
         ("records read", str(s.papers_read)),
         ("records skipped", str(s.papers_skipped)),
@@ -103,6 +112,9 @@ def summary_table(s: BuildSummary) -> Table:
     rows.append(("wall time", f"{s.wall_seconds:.2f} s"))
     for label, value in rows:
         table.add_row(label, value)
+    table.add_section()
+    for label, value in next_commands(s, out):
+        table.add_row(label, Text(value, justify="left"))  # commands read left to right, even when folded
     if s.skip_reasons:
         shown = s.skip_reasons[:10]
         more = len(s.skip_reasons) - len(shown)
@@ -110,3 +122,17 @@ def summary_table(s: BuildSummary) -> Table:
             f"; … {more} more (run with -v)" if more else ""
         )
     return table
+
+
+def next_commands(s: BuildSummary, out: Path | None) -> list[tuple[str, str]]:
+    """What a new user can do with the build just made (only what it actually wrote)."""
+    rows: list[tuple[str, str]] = []
+    if "html" in s.files:
+        rows.append(("next: explore", f"open {s.files['html']}"))
+    if "store" in s.files:
+        store = "" if out is not None and out == Path("output") else f" --store {s.files['store']}"
+        rows.append(("next: query", f"kg query --list; kg query most-used-datasets{store}"))
+        rows.append(("next: serve", f"kg serve{store}"))
+    if "graphml" in s.files:
+        rows.append(("next: whole graph", f"open {s.files['graphml']} in Gephi"))
+    return rows

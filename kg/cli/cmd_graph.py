@@ -14,20 +14,43 @@ from kg.cli.app import app, console, err_console, handle_errors
 @handle_errors
 def export_cmd(
     graph: Annotated[Path, typer.Argument(help="A `kg build` output directory or a `kg extract` JSONL file.")],
-    fmt: Annotated[list[str] | None, typer.Option("--format", "-f", help="Format(s); default: all.")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write into.")] = Path("output"),
+    fmt: Annotated[list[str] | None, typer.Option("--format", "-f", help="Format(s); default: the build's.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Directory to write into (default: GRAPH's directory).")
+    ] = None,
+    focus: Annotated[
+        str | None, typer.Option("--focus", help="html: only this entity's (or paper's) neighbourhood.")
+    ] = None,
+    max_entities: Annotated[
+        int | None, typer.Option("--max-entities", min=1, help="html: keep the N entities named by most papers.")
+    ] = None,
 ) -> None:
-    """Convert a built graph to other formats (turtle, ntriples, jsonld, graphml, html, csv-nodes, csv-edges)."""
+    """Convert a built graph to other formats (turtle, ntriples, jsonld, graphml, html, csv-nodes, csv-edges,
+    neo4j), written beside the graph unless --out says where."""
     from kg.export import EXPORTERS, export_all
     from kg.pipeline import load_graph
 
     unknown = [f for f in fmt or [] if f not in EXPORTERS]
     if unknown:
-        err_console.print(f"[bold red]error:[/] unknown format(s) {', '.join(unknown)}; choose from {', '.join(EXPORTERS)}")
+        err_console.print(f"[bold red]error:[/] unknown format(s) {', '.join(unknown)}; "
+                          f"choose from {', '.join(EXPORTERS)}")
         raise typer.Exit(2)
-    files = export_all(load_graph(graph), out, tuple(fmt) if fmt else None)
+    # Where it is told: --out, else the build directory named (never a default ./output that may hold another build).
+    target = out if out is not None else graph if graph.is_dir() else graph.parent
+    files = export_all(load_graph(graph), target, tuple(fmt) if fmt else None, options={"html": html_options(
+        focus, max_entities)})
     for name, path in files.items():
         console.print(f"wrote {name}: {path}")
+
+
+def html_options(focus: str | None, max_entities: int | None) -> dict[str, object]:
+    """The explorer's options as given on the command line (absent ones keep the exporter's defaults)."""
+    options: dict[str, object] = {}
+    if focus:
+        options["focus"] = focus
+    if max_entities is not None:
+        options["max_entities"] = max_entities
+    return options
 
 
 @app.command("validate")
