@@ -115,18 +115,22 @@ function valueCell(r) {
 }
 
 function leaderboard(resultIdx, groupBy, self) {
-  // Group by metric (or dataset, for a metric's own page); order each group by the metric's direction.
+  // Group by metric (or dataset, for a metric's own page) and unit: 91.1% and 2.6x are not one ranking.
+  // Each group is ordered by its metric's direction.
   const groups = new Map();
   for (const k of resultIdx) {
-    const r = R[k], g = r[groupBy];
-    if (!groups.has(g)) groups.set(g, []);
-    groups.get(g).push(r);
+    const r = R[k], key = r[groupBy] + "|" + r.u;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(r);
   }
-  const keys = [...groups.keys()].sort((a, b) => (a < 0) - (b < 0) || groups.get(b).length - groups.get(a).length ||
-    (a >= 0 && b >= 0 ? N[a].l.localeCompare(N[b].l) : 0));
+  const keys = [...groups.keys()].sort((a, b) => {
+    const ga = groups.get(a), gb = groups.get(b), ia = ga[0][groupBy], ib = gb[0][groupBy];
+    return (ia < 0) - (ib < 0) || gb.length - ga.length || (ia >= 0 && ib >= 0 ? N[ia].l.localeCompare(N[ib].l) : 0)
+      || a.localeCompare(b);
+  });
   const box = el("div", {class: "leaderboard"});
-  for (const g of keys) {
-    const rows = groups.get(g);
+  for (const key of keys) {
+    const rows = groups.get(key), g = rows[0][groupBy], unit = rows[0].u;
     const metricOf = r => r.x >= 0 ? N[r.x] : null;
     rows.sort((a, b) => {
       const hib = metricOf(a) ? metricOf(a).hib !== false : true;
@@ -134,7 +138,8 @@ function leaderboard(resultIdx, groupBy, self) {
     });
     const head = g >= 0 ? N[g].l : (groupBy === "x" ? "metric not stated" : "dataset not stated");
     const dir = groupBy === "x" && g >= 0 ? (N[g].hib === false ? " (lower is better)" : " (higher is better)") : "";
-    box.append(el("h4", {}, head + dir + " · " + rows.length + (rows.length === 1 ? " result" : " results")));
+    box.append(el("h4", {}, head + (unit ? " (" + unit + ")" : "") + dir + " · " + rows.length +
+      (rows.length === 1 ? " result" : " results")));
     // Columns: the slots that vary within the group (not the group itself, not the page's own entity).
     const slots = [["m", "method"], ["d", "dataset"], ["x", "metric"]].filter(([k]) => k !== groupBy && k !== self);
     box.append(table(["#", ...slots.map(s => s[1]), "value", "paper", "evidence"],
@@ -243,7 +248,7 @@ network.on("stabilizationIterationsDone", () => {
   network.setOptions({physics: false});
   network.fit();
   // Labels must be readable without zooming: never fit below 0.75 (15 px labels draw at >= 11 px); pan to the centre.
-  if (network.getScale() < 0.75) network.moveTo({position: network.getPositions([current])[current] || {x: 0, y: 0}, scale: 0.75});
+  if (network.getScale() < 0.75) network.moveTo({position: network.getViewPosition(), scale: 0.75});
   window.kgStable = true;
 });
 function shade(hex, f) {
@@ -289,7 +294,7 @@ function drawNetwork(i) {
     const pos = k === 0 ? {x: 0, y: 0} : k <= n1 ? ring(k - 1, n1, r1) : ring(k - 1 - n1, n2, r2);
     return {id: j, x: pos.x, y: pos.y, label: short(n.l, n.t === "Paper" ? 30 : 36), title: n.t + ": " + n.l,
       color: nodeColor(n.t), kgType: n.t, size: j === i ? 26 : n.t === "Paper" ? 9 : 10 + Math.min(14, Math.sqrt(n.n || 1) * 2),
-      font: j === i ? {size: 20} : n.t === "Paper" ? {size: 12, color: "#4a525c"} : {size: 16}};
+      font: j === i ? {size: 20} : n.t === "Paper" ? {size: 13, color: "#4a525c"} : {size: 16}};
   }));
   const edges = [];
   E.forEach((e, k) => { if (set.has(e[0]) && set.has(e[1])) edges.push({id: k, from: e[0], to: e[1], title: e[2] === "related" ? "related" : e[2] + " (click for the sentence)",
@@ -301,6 +306,10 @@ function drawNetwork(i) {
       (n2 ? ", " + n2 + " of " + hop2 + " second-hop nodes sharing several of them" : "") + (total > n1 ? " (bounded at " + D.maxNetworkNodes + ")" : "")),
     el("div", {class: "netlegend"}, ["Paper", ...ENTITY_TYPES].map(t => el("span", {class: "legend-item", "data-type": t},
       el("span", {class: "swatch", "data-type": t, style: "background:" + C[t]}), t))));
+  // Repulsion grows with the neighbourhood: small ones stay compact enough to fit at a readable scale.
+  const n = keep.length;
+  const [gravity, spring] = n <= 30 ? [-4500, 140] : n <= 80 ? [-9000, 180] : [-16000, 220];
+  network.setOptions({physics: {enabled: true, barnesHut: {gravitationalConstant: gravity, springLength: spring}}});
   network.stabilize(500);
 }
 function edgeInfo(k) {
