@@ -110,3 +110,13 @@ def test_export_focus_on_an_unknown_name_is_a_clear_error(built, tmp_path):
                                       "--out", str(tmp_path)])
     assert result.exit_code != 0
     assert "NoSuchThing" in result.output and "Traceback" not in result.output
+
+
+def test_build_passes_explorer_options(tmp_path):
+    src = tmp_path / "papers.jsonl"
+    src.write_text("".join(json.dumps(p) + "\n" for p in PAPERS), encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(src), "--out", str(tmp_path / "o"), "--no-validate", "--no-store",
+                                      "--max-entities", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Reduced view: the 2 entities" in (tmp_path / "o" / "graph.html").read_text(encoding="utf-8")
+    assert "next: serve" not in result.output  # no store was written, so no serve hint

@@ -78,6 +78,7 @@ def _search(drv, text: str) -> None:
     box.send_keys(text)
     _wait(drv, "return document.querySelectorAll('#suggest li').length > 0")
     box.send_keys(Keys.ENTER)
+    _wait(drv, "return window.kgStable === true")  # the new view is drawn and laid out
 
 
 _NODE_COLOURS = """
@@ -134,6 +135,8 @@ def test_sample_page_in_chromium(driver, sample_build):
         const a = net.canvasToDOM(pos[e.from]), b = net.canvasToDOM(pos[e.to]);
         const m = {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2};
         if (m.x < 20 || m.y < 20 || m.x > box.width - 20 || m.y > box.height - 20) continue;
+        // what vis itself finds at that point: this edge, and no node (nor a node's label)
+        if (net.getNodeAt(m) !== undefined || String(net.getEdgeAt(m)) !== String(e.id)) continue;
         // distance from the midpoint to the nearest node: the click must land on the edge, not a node
         let near = Infinity;
         for (const p of Object.values(pos)) {
@@ -181,4 +184,29 @@ def test_hostile_title_stays_text(driver, tmp_path):
     assert state["pwned"] is None and state["imgs"] == 0 and state["bold"] == 0
     assert "<b>Bold</b>Net" in state["method"]
     assert "<i>BoldNet</i> reaches 21.5% top-1 error on ImageNet & more." in state["sentence"]
+    assert _errors(driver) == []
+
+
+@pytest.mark.parametrize(("higher", "order"), [(None, ["30.5", "21.5", "12.0"]), (True, ["30.5", "21.5", "12.0"]),
+                                               (False, ["12.0", "21.5", "30.5"])])
+def test_leaderboard_follows_the_metric_direction(driver, tmp_path, higher, order):
+    """Rows ordered by the metric node's `higher_is_better` (absent: higher is better)."""
+    papers = [record(f"t:{i}", f"Paper {i}", [ent("e0", EntityType.METHOD, f"Net{i}"),
+                                             ent("e1", EntityType.DATASET, "ImageNet", lexicon_id="dataset:imagenet"),
+                                             ent("e2", EntityType.METRIC, "top-1 error")],
+                     [(RelationType.PROPOSES, "e0"), (RelationType.USES, "e1")],
+                     results=(Result(v, f"{v}", ev(f"Net{i} gets {v} top-1 error on ImageNet."), "",
+                                     "e0", "e1", "e2"),))
+              for i, v in enumerate((21.5, 12.0, 30.5))]
+    graph = KnowledgeGraph.from_extractions(papers)
+    metric = next(n for n, a in graph.nx.nodes(data=True) if a["label"] == "top-1 error")
+    if higher is None:  # no known direction: the page's default, higher is better
+        graph._g.nodes[metric].pop("higher_is_better", None)
+    else:
+        graph._g.nodes[metric]["higher_is_better"] = higher
+    _open(driver, write_html(graph, tmp_path / f"board-{higher}.html"))
+    _search(driver, "ImageNet")
+    values = driver.execute_script(
+        "return [...document.querySelectorAll('#view table.board .value')].map(v => v.textContent)")
+    assert values == order
     assert _errors(driver) == []

@@ -88,7 +88,9 @@ function renderSuggest() {
 }
 function choose(k) {
   if (!suggestions[k]) return;
-  location.hash = "#n" + suggestions[k].i;
+  const hash = "#n" + suggestions[k].i;
+  if (location.hash !== hash) window.kgStable = false;  // a new view is coming: not stable until it is laid out
+  location.hash = hash;
   suggestions = []; renderSuggest(); search.blur();
 }
 search.addEventListener("input", () => {
