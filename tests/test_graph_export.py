@@ -171,7 +171,7 @@ def _roundtrip_neo4j(kg: KnowledgeGraph, path: Path) -> None:
             rows = list(csv.reader(fh))
         header = rows[0]
         assert header[0] == "iri:ID" and header[-1] == ":LABEL" and "label:string" in header
-        assert all(re.fullmatch(r"\w+:(string|int|float|string\[\])", h) for h in header[1:-1]), header
+        assert all(re.fullmatch(r"\w+:(string|int|float|boolean|string\[\])", h) for h in header[1:-1]), header
         assert len(rows) - 1 == count
         assert {r[-1] for r in rows[1:]} == {"Node;Benchmark;Dataset" if t == "Benchmark" else f"Node;{t}"}
         seen |= {r[0] for r in rows[1:]}
@@ -230,6 +230,26 @@ def test_html_escapes_untrusted_text(tmp_path):
     assert "onerror=alert(1)>" not in page
     assert "<script>alert(2)" not in page and "</script><script>alert" not in page
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
+
+
+def test_neo4j_carries_attributes_added_to_the_graph(tmp_path):
+    """Columns follow the graph's attributes: a metric's direction and a result's kind reach Neo4j typed."""
+    from kg.export.neo4j import write_neo4j
+
+    g = KnowledgeGraph.from_extractions(lora_papers())
+    metric = next(n for n, t in g.nx.nodes(data="type") if t == "Metric")
+    result = next(n for n, t in g.nx.nodes(data="type") if t == "Result")
+    g._g.nodes[metric]["higher_is_better"] = False
+    g._g.nodes[result]["delta"] = True
+    out = write_neo4j(g, tmp_path / "neo4j")
+    with (out / "nodes_Metric.csv").open(encoding="utf-8") as fh:
+        row = next(csv.DictReader(fh))
+    assert row["higher_is_better:boolean"] == "false" and row["label:string"] == "accuracy"
+    with (out / "nodes_Result.csv").open(encoding="utf-8") as fh:
+        row = next(csv.DictReader(fh))
+    assert row["delta:boolean"] == "true" and row["value:float"] == "88.1"
+    cypher = (out / "load.cypher").read_text(encoding="utf-8")
+    assert "n.higher_is_better = (row.`higher_is_better:boolean` = 'true')" in cypher
 
 
 def test_html_reduces_large_graphs_and_says_so(kg, tmp_path):

@@ -29,25 +29,32 @@ from kg.io import atomic_write
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph
 
-#: Node properties per type: (attribute in the graph, neo4j-admin header type). The IRI comes first.
-NODE_PROPERTIES: dict[str, tuple[tuple[str, str], ...]] = {
-    "Paper": (("label", "string"), ("identifier", "string"), ("date", "string"), ("year", "int"),
-              ("author_count", "int"), ("affiliation", "string"), ("upvotes", "int"), ("url", "string"),
-              ("abstract", "string"), ("extractor", "string")),
-    "Result": (("label", "string"), ("value", "float"), ("unit", "string"), ("sentence", "string"),
-               ("start", "int"), ("end", "int"), ("section", "string"), ("rule", "string"), ("confidence", "float")),
-}
-_ENTITY_PROPERTIES = (("label", "string"), ("aliases", "string[]"), ("lexicon_id", "string"), ("n_papers", "int"))
-#: Relationship properties (evidence) for paper → entity relations; the others carry none.
-EVIDENCE_PROPERTIES = (("sentence", "string"), ("start", "int"), ("end", "int"), ("section", "string"),
-                       ("rule", "string"), ("confidence", "float"))
-_EVIDENCE_RELATIONS = frozenset({"proposes", "uses", "beats", "measures", "addresses"})
 #: neo4j-admin's array delimiter (its default); aliases are joined with it.
 ARRAY_DELIMITER = ";"
+#: Attributes that are not properties: the type is the node label, the relation the relationship type.
+_NOT_PROPERTIES = frozenset({"type", "relation"})
+_ARRAYS = frozenset({"aliases"})  # " | "-joined in the graph, a string[] in Neo4j
 
 
-def _props(node_type: str) -> tuple[tuple[str, str], ...]:
-    return NODE_PROPERTIES.get(node_type, _ENTITY_PROPERTIES)
+def _kind(values: list[Any]) -> str:
+    """neo4j-admin header type for one attribute's values (the graph keeps scalars of one type per attribute)."""
+    if all(isinstance(v, bool) for v in values):
+        return "boolean"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int"
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "float"
+    return "string"
+
+
+def _columns(attrs: list[dict[str, Any]]) -> tuple[tuple[str, str], ...]:
+    """(attribute, header type) for every attribute these nodes or edges carry: label first, then by name.
+
+    Read from the data rather than listed here, so an attribute added to the graph (a metric's
+    ``higher_is_better``, a result's ``delta``) reaches Neo4j without a change to this exporter.
+    """
+    names = sorted({k for a in attrs for k in a} - _NOT_PROPERTIES, key=lambda k: (k != "label", k))
+    return tuple((k, "string[]" if k in _ARRAYS else _kind([a[k] for a in attrs if k in a])) for k in names)
 
 
 def _labels(node_type: str) -> str:
@@ -64,6 +71,8 @@ def _cell(value: Any, kind: str) -> str:
         return repr(float(value))
     if kind == "int":
         return str(int(value))
+    if kind == "boolean":
+        return "true" if value else "false"
     return str(value)
 
 
@@ -74,22 +83,28 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
         w.writerows(rows)
 
 
-def node_files(kg: KnowledgeGraph) -> dict[str, list[list[str]]]:
-    """Node type → rows (iri, properties…, labels), sorted by IRI."""
-    by_type: dict[str, list[list[str]]] = defaultdict(list)
+def node_files(kg: KnowledgeGraph) -> dict[str, tuple[tuple[tuple[str, str], ...], list[list[str]]]]:
+    """Node type → (property columns, rows (iri, properties…, labels) sorted by IRI)."""
+    by_type: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
     for n, a in sorted(kg.nx.nodes(data=True)):
-        t = a["type"]
-        by_type[t].append([n, *(_cell(a.get(k), kind) for k, kind in _props(t)), _labels(t)])
-    return dict(by_type)
+        by_type[a["type"]].append((n, a))
+    out = {}
+    for t, nodes in by_type.items():
+        cols = _columns([a for _, a in nodes])
+        out[t] = (cols, [[n, *(_cell(a.get(k), kind) for k, kind in cols), _labels(t)] for n, a in nodes])
+    return out
 
 
-def rel_files(kg: KnowledgeGraph) -> dict[str, list[list[str]]]:
-    """Relationship type (upper case, Neo4j's convention) → rows (start iri, end iri, properties…)."""
-    by_type: dict[str, list[list[str]]] = defaultdict(list)
+def rel_files(kg: KnowledgeGraph) -> dict[str, tuple[tuple[tuple[str, str], ...], list[list[str]]]]:
+    """Relationship type (upper case, Neo4j's convention) → (property columns, rows (start, end, properties…, type))."""
+    by_type: dict[str, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
     for u, v, k, a in sorted(kg.nx.edges(keys=True, data=True), key=lambda e: (e[2], e[0], e[1])):
-        props = [_cell(a.get(p), kind) for p, kind in EVIDENCE_PROPERTIES] if k in _EVIDENCE_RELATIONS else []
-        by_type[k.upper()].append([u, v, *props, k.upper()])
-    return dict(by_type)
+        by_type[k.upper()].append((u, v, a))
+    out = {}
+    for r, edges in by_type.items():
+        cols = _columns([a for *_, a in edges])
+        out[r] = (cols, [[u, v, *(_cell(a.get(k), kind) for k, kind in cols), r] for u, v, a in edges])
+    return out
 
 
 def _cypher_value(column: str, kind: str) -> str:
@@ -98,6 +113,8 @@ def _cypher_value(column: str, kind: str) -> str:
         return f"toInteger({ref})"
     if kind == "float":
         return f"toFloat({ref})"
+    if kind == "boolean":
+        return f"({ref} = 'true')"
     if kind == "string[]":
         return f"CASE WHEN {ref} IS NULL THEN [] ELSE split({ref}, '{ARRAY_DELIMITER}') END"
     return f"coalesce({ref}, '')"
@@ -111,20 +128,20 @@ def write_neo4j(kg: KnowledgeGraph, path: Path) -> Path:
               "CREATE CONSTRAINT paperkg_iri IF NOT EXISTS FOR (n:Node) REQUIRE n.iri IS UNIQUE;"]
     admin = ["#!/bin/sh",
              "# paperkg → a new Neo4j database with neo4j-admin (run from this directory; database stopped).",
-             "neo4j-admin database import full --overwrite-destination \\"]
-    for t, rows in sorted(node_files(kg).items()):
+             "# --multiline-fields: abstracts and sentences may hold line breaks (quoted, as CSV allows).",
+             "neo4j-admin database import full --overwrite-destination --multiline-fields=true \\"]
+    for t, (props, rows) in sorted(node_files(kg).items()):
         name = f"nodes_{t}.csv"
-        header = ["iri:ID", *(f"{k}:{kind}" for k, kind in _props(t)), ":LABEL"]
+        header = ["iri:ID", *(f"{k}:{kind}" for k, kind in props), ":LABEL"]
         _write_csv(path / name, header, rows)
         admin.append(f"  --nodes={name} \\")
-        sets = ", ".join(f"n.{k} = {_cypher_value(f'{k}:{kind}', kind)}" for k, kind in _props(t))
+        sets = ", ".join(f"n.{k} = {_cypher_value(f'{k}:{kind}', kind)}" for k, kind in props)
         labels = ":".join(_labels(t).split(";"))
         cypher += [f"LOAD CSV WITH HEADERS FROM 'file:///{name}' AS row",
                    f"CALL {{ WITH row MERGE (n:{labels} {{iri: row.`iri:ID`}}) SET {sets} }}",
                    "IN TRANSACTIONS OF 1000 ROWS;"]
-    for r, rows in sorted(rel_files(kg).items()):
+    for r, (props, rows) in sorted(rel_files(kg).items()):
         name = f"rels_{r}.csv"
-        props = EVIDENCE_PROPERTIES if r.lower() in _EVIDENCE_RELATIONS else ()
         header = [":START_ID", ":END_ID", *(f"{k}:{kind}" for k, kind in props), ":TYPE"]
         _write_csv(path / name, header, rows)
         admin.append(f"  --relationships={name} \\")
