@@ -118,11 +118,13 @@ def select(kg: KnowledgeGraph, max_entities: int = MAX_ENTITIES, max_papers: int
             if k in _PAPER_RELATIONS:
                 score[p] += 1
     kept_papers = sorted(score, key=lambda p: (-score[p], p))[:max_papers]
+    capped = len(score) > len(kept_papers)
     return chosen | set(kept_papers), (
         f"Reduced view: the {len(top)} entities named by most papers (of {len(entities)}) and the "
-        f"{len(kept_papers)} papers linked to them (of {len(papers)}); {len(entities) - len(top)} entities and "
+        f"{len(kept_papers)} papers linked to {'most of ' if capped else ''}them (of {len(papers)}"
+        f"{f'; at most {max_papers} papers are kept' if capped else ''}); {len(entities) - len(top)} entities and "
         f"{len(papers) - len(kept_papers)} papers are left out. See one of them with kg export --focus NAME, "
-        "raise the bound with --max-entities N, or open graph.graphml in Gephi for the whole graph.")
+        "change the entity bound with --max-entities N, or open graph.graphml in Gephi for the whole graph.")
 
 
 def explorer_data(kg: KnowledgeGraph, max_entities: int = MAX_ENTITIES, max_papers: int = MAX_PAPERS,
