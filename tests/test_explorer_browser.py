@@ -66,7 +66,9 @@ def _wait(drv, script: str, timeout: float = 30.0):
 
 
 def _errors(drv) -> list[dict]:
-    return [e for e in drv.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    """Console errors, and vis's layout complaint (logged, not raised) that the old page showed."""
+    return [e for e in drv.get_log("browser")
+            if e["level"] in ("SEVERE", "ERROR") or "could not be positioned" in e.get("message", "")]
 
 
 def _search(drv, text: str) -> None:
@@ -121,6 +123,8 @@ def test_sample_page_in_chromium(driver, sample_build):
         bound = driver.execute_script(
             "return JSON.parse(document.getElementById('kg-data').textContent).maxNetworkNodes")
         assert len(nodes) <= bound
+        # converged and readable: the layout settled, and labels (15-16 px) are drawn at >= 0.75 of their size
+        assert driver.execute_script("return kgNetwork.getScale()") >= 0.75 - 1e-9
 
     # clicking an edge shows the sentence behind it
     _search(driver, "ImageNet")
