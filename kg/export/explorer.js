@@ -3,7 +3,7 @@
 // sentence index, confidence, rule], results {p, m, d, x (node indexes, -1 = not stated), v, t, u, s, delta}.
 "use strict";
 const D = JSON.parse(document.getElementById("kg-data").textContent);
-const N = D.nodes, E = D.edges, R = D.results, S = D.sentences, C = D.colors;
+const N = D.nodes, E = D.edges, R = D.results, S = D.sentences, C = D.colors, K = D.comparisons || [];
 const ENTITY_TYPES = ["Method", "Dataset", "Benchmark", "Metric", "Task"];
 const REL_TEXT = {proposes: "proposes", uses: "uses", beats: "beats", measures: "measures", addresses: "addresses",
                   related: "is related to"};
@@ -113,7 +113,8 @@ function table(headers, rows, cls) {
 }
 const sentence = s => el("span", {class: "sentence"}, s >= 0 ? S[s] : "");
 function valueCell(r) {
-  return el("span", {class: "value"}, r.t, r.delta ? el("span", {class: "delta", title: "a change, not an absolute score"}, " Δ") : null);
+  return el("span", {class: "value"}, r.t, r.delta ? el("span", {class: "delta", title: "a change, not an absolute score"}, " Δ") : null,
+    r.rel >= 0 ? el("span", {class: "vs"}, " vs ", link(r.rel)) : null);
 }
 
 function leaderboard(resultIdx, groupBy, self) {
@@ -177,16 +178,25 @@ function entityView(i) {
     const proposers = papersVia(i, ["proposes"]);
     parts.push(el("h3", {}, "Proposed by (" + proposers.length + ")"),
       proposers.length ? table(["paper", "relation", "evidence", "conf."], paperRows(proposers)) : el("p", {class: "empty"}, "No paper in the corpus proposes it."));
-    // Method-level comparisons: a paper that proposes M and beats B says "M beats B".
-    const beats = [], beatenBy = [];
-    for (const p of proposers.map(e => e[0])) for (const k of out[p]) if (E[k][2] === "beats" && E[k][1] !== i) beats.push([E[k][1], p, E[k][3]]);
+    // Who beats whom: the graph's comparisons (winner, loser, on what, by how much), then the paper-level
+    // summary (a paper proposes M and beats B) for pairs no comparison of that paper already states.
+    const beats = [], beatenBy = [], seen = new Set();
+    for (const c of K) {
+      const row = {w: c.w, l: c.l, p: c.p, s: c.s, d: c.d, x: c.x, v: c.v === null || c.v === undefined ? "" : c.v + (c.u ? " " + c.u : "")};
+      if (c.w === i) beats.push(row); else if (c.l === i) beatenBy.push(row); else continue;
+      seen.add(c.w + "|" + c.l + "|" + c.p);
+    }
+    for (const p of proposers.map(e => e[0])) for (const k of out[p]) if (E[k][2] === "beats" && E[k][1] !== i && !seen.has(i + "|" + E[k][1] + "|" + p))
+      beats.push({w: i, l: E[k][1], p, s: E[k][3], d: -1, x: -1, v: ""});
     for (const e of papersVia(i, ["beats"])) {
       const winners = out[e[0]].map(k => E[k]).filter(x => x[2] === "proposes").map(x => x[1]);
-      if (winners.length) for (const w of winners) beatenBy.push([w, e[0], e[3]]); else beatenBy.push([-1, e[0], e[3]]);
+      for (const w of (winners.length ? winners : [-1])) if (!seen.has(w + "|" + i + "|" + e[0])) beatenBy.push({w, l: i, p: e[0], s: e[3], d: -1, x: -1, v: ""});
     }
-    const cmpRows = rows => rows.map(([m, p, s]) => [m >= 0 ? link(m) : "(the paper's method)", link(p), sentence(s)]);
-    parts.push(el("h3", {}, "Beats (" + beats.length + ")"), beats.length ? table(["method", "paper", "evidence"], cmpRows(beats)) : el("p", {class: "empty"}, "No comparison found."));
-    parts.push(el("h3", {}, "Beaten by (" + beatenBy.length + ")"), beatenBy.length ? table(["method", "paper", "evidence"], cmpRows(beatenBy)) : el("p", {class: "empty"}, "No comparison found."));
+    const cmpRows = (rows, side) => rows.map(r => [r[side] >= 0 ? link(r[side]) : "(the paper's method)", r.d >= 0 ? link(r.d) : "—",
+      r.x >= 0 ? link(r.x) : "—", r.v, link(r.p), sentence(r.s)]);
+    const cmpHead = ["method", "dataset", "metric", "by", "paper", "evidence"];
+    parts.push(el("h3", {}, "Beats (" + beats.length + ")"), beats.length ? table(cmpHead, cmpRows(beats, "l")) : el("p", {class: "empty"}, "No comparison found."));
+    parts.push(el("h3", {}, "Beaten by (" + beatenBy.length + ")"), beatenBy.length ? table(cmpHead, cmpRows(beatenBy, "w")) : el("p", {class: "empty"}, "No comparison found."));
     const res = resultsBy.m.get(i) || [];
     if (res.length) parts.push(el("h3", {}, "Results (" + res.length + ")"), leaderboard(res, "x", "m"));
   } else if (n.t === "Metric") {
@@ -215,6 +225,9 @@ function paperView(i) {
     el("h3", {}, "Facts (" + facts.length + ")"),
     facts.length ? table(["relation", "entity", "evidence", "rule", "conf."], facts.map(e => [REL_TEXT[e[2]], link(e[1]), sentence(e[3]), e[5], fmtConf(e[4])]), "facts")
       : el("p", {class: "empty"}, "Nothing was extracted from this paper."),
+    ...(() => { const cs = K.filter(c => c.p === i); return cs.length ? [el("h3", {}, "Comparisons (" + cs.length + ")"),
+      table(["winner", "loser", "dataset", "metric", "by", "evidence"], cs.map(c => [link(c.w), link(c.l), c.d >= 0 ? link(c.d) : "—",
+        c.x >= 0 ? link(c.x) : "—", c.v === null || c.v === undefined ? "" : c.v + (c.u ? " " + c.u : ""), sentence(c.s)]))] : []; })(),
     el("h3", {}, "Results (" + res.length + ")"),
     res.length ? table(["value", "method", "dataset", "metric", "evidence"], res.map(k => R[k]).map(r =>
       [valueCell(r), r.m >= 0 ? link(r.m) : "—", r.d >= 0 ? link(r.d) : "—", r.x >= 0 ? link(r.x) : "—", sentence(r.s)])) : el("p", {class: "empty"}, "No numeric result.")];

@@ -169,6 +169,23 @@ def explorer_data(kg: KnowledgeGraph, max_entities: int = MAX_ENTITIES, max_pape
             "v": float(a.get("value", 0.0)), "t": str(a.get("label", "")), "u": str(a.get("unit", "")),
             "s": sid(str(a.get("sentence", ""))),
             "delta": _truthy(a.get("delta"), default=False),
+            "rel": index.get(slots.get("relativeTo", ""), -1),  # what a delta is relative to
+        })
+
+    comparisons = []
+    for c, a in sorted(g.nodes(data=True)):
+        if a["type"] != "Comparison":
+            continue
+        paper = next((u for u, _, k in g.in_edges(c, keys=True) if k == "claims"), None)
+        slots = {k: v for _, v, k in g.out_edges(c, keys=True)}
+        if paper not in index or slots.get("winner") not in index or slots.get("loser") not in index:
+            continue
+        comparisons.append({
+            "p": index[paper], "w": index[slots["winner"]], "l": index[slots["loser"]],
+            "d": index.get(slots.get("dataset", ""), -1), "x": index.get(slots.get("metric", ""), -1),
+            "lab": str(a.get("label", "")), "v": a.get("value"), "u": str(a.get("unit", "")),
+            "s": sid(str(a.get("sentence", ""))), "r": str(a.get("rule", "")),
+            "c": round(float(a.get("confidence", 0.0)), 3),
         })
 
     nodes = []
@@ -201,6 +218,7 @@ def explorer_data(kg: KnowledgeGraph, max_entities: int = MAX_ENTITIES, max_pape
         "nodes": nodes,
         "edges": edges,
         "results": results,
+        "comparisons": comparisons,
         "sentences": list(sentences),
     }
 
