@@ -22,6 +22,8 @@ class Cues:
     propose: FoldedPattern
     naming: FoldedPattern
     beat: FoldedPattern
+    beat_left: FoldedPattern
+    beat_heads: frozenset[str]
     comparative_than: FoldedPattern
     background: FoldedPattern
     measure: FoldedPattern
@@ -118,6 +120,8 @@ def load_cues() -> Cues:
         propose=_words(data["propose_verbs"]),
         naming=_words(data["naming_verbs"]),
         beat=_words(data["beat_cues"]),
+        beat_left=_words(data["beat_left_cues"]),
+        beat_heads=frozenset(w.lower() for w in data["beat_head_nouns"]),
         comparative_than=FoldedPattern(rf"(?<![\w-])(?:{_alt(data['comparative_than'])})\b[^.;]{{0,60}}?\bthan\b"),
         background=_words(data["background_cues"]),
         measure=_words([w for w in data["measure_cues"] if w != "%"]),

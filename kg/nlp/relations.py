@@ -45,45 +45,99 @@ Mention = tuple[int, int, str, str]  # (start, end, EntityType value, rule/lexic
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)
 
-_CLAUSE_END = re.compile(r"\.(?!\d)|[;:]|\s(?:by|on|in|across|under|while|with|at|for|when|without|using|through|from|regarding|and\s+(?:achiev|reduc|improv|obtain|requir))\b|,\s(?:while|which|where|achiev|demonstrat|show|reduc|improv|and\s+(?:achiev|reduc|improv|is|are))")
+_CLAUSE_END = re.compile(
+    r"\s(?:w\.r\.t|with respect to|versus|vs\.)|\.(?!\d)|[;:]"
+    r"|\s(?:by|on|in|across|under|while|with|at|for|when|without|using|through|from|regarding"
+    r"|and\s+(?:achiev|reduc|improv|obtain|requir))\b"
+    r"|,\s(?:while|which|where|achiev|demonstrat|show|reduc|improv|and\s+(?:achiev|reduc|improv|is|are))")
 _PAREN = re.compile(r"\s*\([^()]*\)")
-_SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as|&)\s+")
+_SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as|&)\s+|(?<=[A-Za-z])/(?=[A-Z])")
 _NUM_ONLY = re.compile(r"^[\d.,%x×\s+-]+$")
 # A lower-case verb inside an item means the clause ran on into a new sentence part ("APQ achieves 2.3%").
 _VERB = re.compile(r"(?<![\w-])(?:achiev|obtain|yield|reach|show|demonstrat|improv|reduc|outperform|perform|surpass|"
                    r"is|are|was|were|has|have|had|can|could|may|will|requir|lead|result)\w*(?![\w-])")
 
 
-def _clean_item(item: str, heads: frozenset[str] = frozenset()) -> str:
+_LEADING_GENERIC = re.compile(
+    r"^(?:(?:that|those|the performance|the results|the accuracy)\s+of|the|a|an|all|most|both|strong|popular|"
+    r"recent|several|many|other|existing|prior|previous|original|standard|"
+    r"vanilla|conventional|classic|classical|baseline|current|state-of-the-art)\s+", re.I)
+# "DeepLab clearly lags behind": adverbs and auxiliaries between a subject and its verb are not the name.
+_TRAILING_ADVERB = re.compile(r"(?:\s+(?:\w+ly|still|also|even|often|is|are|was|were|has|have|had|can|may|will))+$")
+
+
+_NOT_MODIFIERS = frozenset({"of", "to", "for", "in", "on", "with", "at", "from", "by", "as", "than", "that", "which",
+                            "we", "it", "they", "can", "could", "may", "might", "match", "matches", "and", "or"})
+
+
+def _is_word_name(word: str) -> bool:
+    return is_name_token(word) or word[:1].isupper() or word[:1].isdigit() and any(c.isalpha() for c in word)
+
+
+def _clean_item(item: str, heads: frozenset[str] = frozenset(), kinds: frozenset[str] = frozenset()) -> str:
+    """Trim a coordinated piece of a comparison clause to the name it holds.
+
+    Why each cut: articles and evaluative words ("all previous", "the original") never belong to a name;
+    lower-case words before a coined name ("the dense MLP-Mixer", "significantly the state-of-the-art
+    wav2vec 2.0") describe it; a generic plural head after a name ("Capsule Network proposals") names its
+    family; a singular kind noun after a known name ("the random forest classifier", "the MLP-Mixer
+    baseline") says what the name is. A name the lexicon knows as a whole ("naive Bayes") is kept as is.
+    """
     item = item.strip(" ,.;:\"'")
     for _ in range(3):  # "all previous equivariant …", "the original MTT", "standard SGD"
-        item = re.sub(r"^(?:the|a|an|all|most|both|strong|popular|recent|several|many|other|existing|prior|previous|"
-                      r"original|standard|vanilla|conventional|classic|classical|baseline|current|state-of-the-art)\s+",
-                      "", item, flags=re.I)
+        item = _LEADING_GENERIC.sub("", item)
     item = re.sub(r"\s+(?:and|or)$", "", item)
+    lexicon = load_lexicon()
     words = item.split()
     # "Capsule Network proposals" → "Capsule Network": a generic head after a name names that name's family.
     if len(words) > 1 and words[-1].lower() in heads:
         rest = words[:-1]
         if not all(w[:1].isupper() or is_name_token(w) or w[:1].isdigit() for w in rest):
             return ""  # "4D LiDAR generation methods": a family described, not named
-        item = " ".join(rest)
-    return item.strip()
+        words = rest
+    if len(words) > 1 and lexicon.lookup(item) is None:
+        first = next((i for i, w in enumerate(words) if _is_word_name(w)), 0)
+        lead = words[:first]
+        if lead and not any(w[:1].isdigit() or w.lower() in _NOT_MODIFIERS or _VERB.search(w) for w in lead):
+            words = words[first:]  # adverbs and adjectives before the name, never verbs, prepositions or counts
+    if len(words) > 1 and words[-1].lower() in kinds and lexicon.lookup(" ".join(words)) is None:
+        known = lexicon.lookup(" ".join(words[:-1]))
+        if known is not None and known.type is EntityType.METHOD \
+                or known is None and all(is_name_token(w) for w in words[:-1]):
+            words = words[:-1]
+    return " ".join(words).strip()
 
 
 _PARADIGM_LAST = re.compile(rf"^(?:{'|'.join(TASK_NOUNS)})$", re.I)
 _DATA_NOUNS = frozenset({"images", "image", "data", "inputs", "samples", "features", "videos", "labels", "frames"})
+# "GPT4-style", "CNN-based": a name turned into a modifier.
+_MODIFIER_SUFFIX = re.compile(r"-(?:style|like|based|type|oriented|free|level|aware|driven|specific|wise)$", re.I)
+# "FP32", "INT8", "BF16": number formats, compared in quantisation papers but not methods.
+_NUMBER_FORMAT = re.compile(r"^(?:FP|INT|BF|UINT|FLOAT)\d+$", re.I)
+_HYPHEN_CAPS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][A-Za-z]*)+$")
+# "CNNs", "LLMs", "SNNs": a plural acronym names a family of models, never one baseline.
+_PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z]s$")
 
 
-def _is_named_method(item: str, generic: frozenset[str], heads: frozenset[str] = frozenset()) -> bool:
+def _is_named_method(item: str, generic: frozenset[str], heads: frozenset[str] = frozenset(),
+                     kinds: frozenset[str] = frozenset()) -> bool:
     words = re.findall(r"[\w\-+.^]+", item)
     if not words or len(words) > 5 or _NUM_ONLY.match(item) or _VERB.search(item):
         return False
     if words[-1].lower() in _DATA_NOUNS:
         return False  # "compared with HR images": inputs, not a method
-    known = load_lexicon().lookup(item)
+    if len(words) == 1 and _PLURAL_ACRONYM.match(words[0]):
+        return False  # "superior to CNNs": a model family
+    lexicon = load_lexicon()
+    known = lexicon.lookup(item)
     if known is not None and known.type is EntityType.METHOD:
         return True  # "naive Bayes", "Uniformer": the field knows them as methods, whatever their spelling
+    last = lexicon.lookup(words[-1]) if len(words) > 1 else None
+    if last is not None and last.type is EntityType.METRIC or any(_MODIFIER_SUFFIX.search(w) for w in words) \
+            or _NUMBER_FORMAT.match(words[0]):
+        return False  # "GPU memory", "GPT4-style", "the FP32 baseline": a measure, a modifier, a number format
+    if len(words) == 1 and _HYPHEN_CAPS.match(words[0]):
+        return True  # "Swin-Unet", "Mask-RCNN": two capitalised parts joined, a coined name
     if item.endswith("-") or words[0].isdigit() or any(w.lower() in ("sota", "sotas", "soa") for w in words):
         return False  # "AI-", "24 RGB-D SOD", "SOTA LLIE": fragments and generic references
     if _PARADIGM_LAST.search(words[-1]) and not any(is_name_token(w) for w in words):
@@ -92,6 +146,9 @@ def _is_named_method(item: str, generic: frozenset[str], heads: frozenset[str] =
         return False
     if len(words) > 1 and words[-1].lower() in heads:
         return False  # "state-of-the-art 4D LiDAR generation methods": a class of methods, not a name
+    if len(words) > 1 and words[-1].lower() in kinds and any(
+            w[:1].islower() and not is_name_token(w) for w in words[:-1]):
+        return False  # "a staleness-free AFL approach": a method described, not named
     if sum(1 for w in words if w[:1].islower() and w.lower() not in generic and not is_name_token(w)) > 1:
         return False  # a clause ("CBNetV2 introduces a more efficient"), not a name
     if any(is_name_token(w) for w in words):
@@ -102,25 +159,83 @@ def _is_named_method(item: str, generic: frozenset[str], heads: frozenset[str] =
 
 _GAIN_OVER = FoldedPattern(
     r"\b(?:improvement|improvements|gain|gains|speedup|speed-up|acceleration|advantage|margin|boost|superior|"
-    r"superiority)s?\b"
-    r"(?:[^.;]|\.\d){0,60}?\bover\b")
+    r"superiority|preferred|favou?red)s?\b"
+    r"(?:[^.;]|\.\d){0,60}?\bover\b"
+    # "reduces latency by 2x/1.3x over X", "improves mIoU by 3.1 points over X": a change relative to X
+    r"|\bby\s+(?:up to\s+|about\s+|nearly\s+)?\d[\d.,]*\s?(?:%|x|×|points?|pp|db)?(?:/[\d.]+\s?(?:%|x|×)?)?"
+    r"\s+(?:\w+\s+)?over\b")
 _COMPARE_OURS = FoldedPattern(
     r"\bcompar(?:e|es|ed|ing)\s+(?:our|the proposed|this|their)\b[^.;]{0,40}?\b(?:to|with|against)\b")
+# "does not outperform", "no significant advantages over": a comparison denied is not a claim to beat.
+_NEGATED = FoldedPattern(r"\b(?:no|not(?!\s+only)|never|cannot|fail(?:s|ed)?\s+to|n't)\s+(?:[\w-]+\s+){0,2}$")
+_OURS = FoldedPattern(r"\b(?:our|ours|the proposed)\b")
+# "… is outperformed by ours": a passive beat verb reads its baseline on the left.
+_PASSIVE = FoldedPattern(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$")
+# Where a subject clause starts, read leftwards from "X lags behind …".
+_LEFT_BOUNDARY = re.compile(r".*(?:[;:]|\b(?:that|while|whereas|where|but|although|though|which|and\s+that)\b)",
+                            re.S)
+# Names listed inside one piece: "…, and recent methods such as DeBERTa and ELECTRA".
+_SUCH_IN_PART = re.compile(r"^.*(?<![\w-])(?:such as|including|e\.g\.,?|namely|i\.e\.,?)\s+", re.I)
+# A second "such as" list after the first clause ends: "… on GLUE, and strong LLMs such as X and Y".
+_SECOND_LIST = re.compile(
+    r"\s*,?\s*(?:and|as well as|or)\s+(?:[\w\-]+\s+){0,6}?(?:such as|including|e\.g\.,?|namely)\s+", re.I)
+
+
+def _items_in(text: str, start: int, end: int, masked: str, cue: str, conf: float) -> list[Finding]:
+    """The named methods in ``text[start:end]`` (``masked`` is that stretch with parentheses blanked)."""
+    cues = load_cues()
+    heads = cues.generic_heads | {"proposals", "variants"}
+    generic = cues.generic_baselines | cues.generic_terms
+    out: list[Finding] = []
+    plain: list[tuple[int, int]] = []  # single capitalised words: names only in a list that holds a name
+    for part in re.finditer(r"[^,]+", masked):
+        such = _SUCH_IN_PART.match(part.group())
+        p0 = part.start() + (such.end() if such else 0)
+        for piece in _SPLIT.split(masked[p0 : part.end()]):
+            item = _TRAILING_ADVERB.sub("", _clean_item(piece, heads, cues.beat_heads)) if cue == "left" \
+                else _clean_item(piece, heads, cues.beat_heads)
+            i0 = text.find(item, start + p0) if item else -1
+            if i0 < 0 or i0 >= end:
+                continue
+            if not _is_named_method(item, generic, cues.generic_heads, cues.beat_heads):
+                if re.fullmatch(r"[A-Z][a-z]{2,}", item) and item.lower() not in generic:
+                    plain.append((i0, i0 + len(item)))  # "MuZero and Dreamer": Dreamer is named like MuZero
+                continue
+            out.append((RelationType.BEATS.value, i0, i0 + len(item), f"kg_relations:beats:{cue}", conf))
+    if out:
+        out += [(RelationType.BEATS.value, a, b, f"kg_relations:beats:{cue}", conf * 0.8) for a, b in plain]
+    # "compared to the second-best model (S3Net)": a name in parentheses after a description of a method.
+    for paren in _PAREN.finditer(text, start, end):
+        inner = text[paren.start() : paren.end()].strip()[1:-1].strip()
+        before = _clean_item(re.split(r",|\band\b|\bor\b", masked[: paren.start() - start])[-1], heads, cues.beat_heads)
+        described = re.search(r"([\w-]+)\s*$", masked[: paren.start() - start])
+        if not described or described.group(1).lower() not in cues.beat_heads:
+            continue  # only "the … model (S3Net)": a description of a method, then its name
+        if before and _is_named_method(before, generic, cues.generic_heads, cues.beat_heads):
+            continue  # "the LoRA model (Hu et al.)": the name stands before the bracket
+        if any(is_name_token(w) for w in inner.split()) and _is_named_method(inner, generic, cues.generic_heads):
+            i0 = text.find(inner, paren.start())
+            out.append((RelationType.BEATS.value, i0, i0 + len(inner), f"kg_relations:beats:{cue}", conf))
+    return out
 
 
 def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
-    """Named baselines in "outperforms X, Y and Z"-style clauses."""
+    """Named baselines in "outperforms X, Y and Z"-style clauses, and in "X lags behind ours"."""
     cues = load_cues()
     out: list[Finding] = []
-    triggers = [(m.end(), m.group().lower()) for m in cues.beat.finditer(text)]
-    triggers += [(m.end(), "than") for m in cues.comparative_than.finditer(text)]
-    triggers += [(m.end(), "over") for m in _GAIN_OVER.finditer(text)]
-    triggers += [(m.end(), "compare") for m in _COMPARE_OURS.finditer(text)]
+    triggers = [(m.start(), m.end(), m.group().lower()) for m in cues.beat.finditer(text)]
+    triggers += [(m.start(), m.end(), "than") for m in cues.comparative_than.finditer(text)]
+    triggers += [(m.start(), m.end(), "over") for m in _GAIN_OVER.finditer(text)]
+    triggers += [(m.start(), m.end(), "compare") for m in _COMPARE_OURS.finditer(text)]
     masked_sentences: dict[tuple[int, int], str] = {}
-    for pos, cue in triggers:
+    for t0, pos, cue in triggers:
         s0, s1 = sentence_of(sentences, pos)
-        if not s1:
+        if not s1 or _NEGATED.search(text, max(s0, t0 - 40), t0):
             continue
+        if cue in ("versus", "vs.") and not _OURS.search(text, max(s0, t0 - 120), t0):
+            continue  # "a case study of Adam versus SGD": two others compared, not ours against one
+        if cue.endswith("ed") and _PASSIVE.search(text, max(s0, t0 - 30), t0):
+            continue  # "X is outperformed by ours": the left-reading cues have it
         # Parenthesised numbers and citations are blanked out (same length, so offsets hold) before the
         # clause end is searched: "LoRA (42.30%), Full FT (49.05%)" must not end at the decimal point.
         if (s0, s1) not in masked_sentences:
@@ -134,24 +249,31 @@ def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
                 + masked_sent[inner.end() - s0 :]
         rest = masked_sent[pos - s0 :]
         # "such as X, Y" inside a generic phrase names the baselines.
-        such = re.match(r"[^.;]{0,60}?\b(?:such as|including|e\.g\.,?|like|namely|i\.e\.,?)\s+", rest) \
-            or re.match(r"[^.;]{0,100}?\b(?:achieved|reported|obtained|set) by\s+", rest)
-        if such and any(is_name_token(w) for w in rest[: such.start(0) + such.group().lower().rfind(" ")].split()[:-1]):
+        such = re.match(r"([^.;]{0,60}?)\b(?:such as|including|e\.g\.,?|like|namely|i\.e\.,?)\s+", rest) \
+            or re.match(r"([^.;]{0,100}?)\b(?:achieved|reported|obtained|set) by\s+", rest)
+        lead = such.group(1).split() if such else []
+        if lead and any(is_name_token(w) for w in lead) and lead[-1].strip(",").lower() not in cues.generic_heads:
             such = None  # "outperforms ECMWF HRES in …, such as Africa": the names come before "such as"
         start = pos + (such.end() if such else 0)
-        m = _CLAUSE_END.search(masked_sent, start - s0)
-        end = s0 + m.start() if m else s1
-        masked = masked_sent[start - s0 : end - s0]
-        conf = 0.8 if cue != "against" and cue != "relative to" else 0.55
-        for part in re.finditer(r"[^,]+", masked):
-            for piece in _SPLIT.split(part.group()):
-                item = _clean_item(piece, cues.generic_heads | {"proposals", "variants", "method", "model"})
-                if not item or not _is_named_method(item, cues.generic_baselines | cues.generic_terms, cues.generic_heads):
-                    continue
-                i0 = text.find(item, start + part.start())
-                if i0 < 0 or i0 >= end:
-                    continue
-                out.append((RelationType.BEATS.value, i0, i0 + len(item), f"kg_relations:beats:{cue}", conf))
+        conf = 0.8 if cue not in ("versus", "vs.") else 0.6
+        for _ in range(3):  # the clause, then up to two more "…, and methods such as X" lists after it
+            m = _CLAUSE_END.search(masked_sent, start - s0)
+            end = s0 + m.start() if m else s1
+            out += _items_in(text, start, end, masked_sent[start - s0 : end - s0], cue, conf)
+            more = _SECOND_LIST.match(masked_sent, end - s0) or (
+                m and m.group().strip() in ("by", "on", "in", "across")
+                and _SECOND_LIST.search(masked_sent, end - s0, min(s1 - s0, end - s0 + 80)))
+            if not more:
+                break
+            start = s0 + more.end()
+    for m in cues.beat_left.finditer(text):
+        s0, s1 = sentence_of(sentences, m.start())
+        if not s1 or _NEGATED.search(text, max(s0, m.start() - 40), m.start()):
+            continue
+        boundary = _LEFT_BOUNDARY.match(text, s0, m.start())
+        c0 = boundary.end() if boundary else s0
+        masked = _PAREN.sub(lambda mm: " " * len(mm.group()), text[c0 : m.start()])
+        out += _items_in(text, c0, m.start(), masked, "left", 0.7)
     return out
 
 
