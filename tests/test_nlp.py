@@ -156,6 +156,38 @@ def test_propose_candidates(text, expected):
     assert _proposed(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # naming verbs: an acronym definition after them is the name, in both forms
+        ("Title\n\nTo fix this, we propose a new optimizer called BAlaNced GrAdient Descent (BAGAD), which converges.",
+         {"BAlaNced GrAdient Descent", "BAGAD"}),
+        ("Title\n\nWe introduce a scheme termed Sparse Local and Global Routing in MoE (SLoGR), which helps.",
+         {"Sparse Local and Global Routing in MoE", "SLoGR"}),
+        # quoted, lower-case and versioned names after a naming verb
+        ("Title\n\nWe formulate a new paradigm, coined \"Agents-as-Judges,\" which lets agents grade.",
+         {"Agents-as-Judges"}),
+        ("Title\n\nWe develop a novel semi-supervised model called pseudo teacher to use unlabeled data.",
+         {"pseudo teacher"}),
+        ("Title\n\nWe propose a unified framework named ERNIE 4.5 for pre-training.", {"ERNIE 4.5"}),
+        ("Title\n\nWe address this by proposing a new matting dataset, namely COCO-Matte.", {"COCO-Matte"}),
+        ("Title\n\nWe propose the ADAptive Lookahead optimizer, Adal for short, for fast training.", {"Adal"}),
+        # a second coordinated name
+        ("Title\n\nWe present MLICv3 and MLICv3^+, enhanced versions of the codec.", {"MLICv3", "MLICv3^+"}),
+        # negatives: modifiers, possessives, and acronyms the proposal acts on or is built from
+        ("Title\n\nWe propose a GAN-based image codec working at low bitrates.", set()),
+        ("Title\n\nWe design GCC's pre-training task as instance discrimination.", {"GCC"}),
+        ("Title\n\nThis paper presents a technique to train the final layers of a neural network (NN) by boosting.",
+         set()),
+        ("Title\n\nWe propose a magnetic tunnel junction (MTJ) based accelerator for inference.", set()),
+        ("Title\n\nWe propose a model, named Seer, by inflating text-to-image (T2I) diffusion models.", {"Seer"}),
+        ("Title\n\nThis work presents a solver for the maximum clique (MC) problem.", set()),
+    ],
+)
+def test_propose_namings_and_fragments(text, expected):
+    assert _proposed(text) == expected
+
+
 def _extract(nlp, title: str, abstract: str):
     from kg.extract import extract_paper
 

@@ -18,6 +18,7 @@ Rules (each tested in ``tests/test_nlp_candidates.py``):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -34,7 +35,22 @@ if not Doc.has_extension("kg_candidates"):
 
 _TOKEN = re.compile(r"[^\s,;:()]+(?:\s?\+\+?)?")
 _TITLE_NAME = re.compile(r"^\s*([^:]{2,60}?)\s*:\s+\S")
-_NAMED = re.compile(r"\s*,?\s*(?:as\s+)?([A-Za-z0-9][\w\-+.^]*(?:\s[A-Z0-9][\w\-+^]*){0,2})")
+_NAMED = re.compile(
+    r"\s*,?\s*(?:as\s+)?(?:the\s+)?[\"“'‘]?([A-Za-z0-9][\w\-+.^]*(?:\s[A-Z0-9][\w\-+^]*(?:\.\d+)?){0,2})")
+# "called pseudo supervisor to …": after an explicit naming verb a lower-case name runs to the clause break.
+_NAMED_LOWER = re.compile(r"\s+[\"“'‘]?([a-z][\w\-]*(?:\s[a-z][\w\-]*){0,2}?)[\"”'’]?"
+                          r"(?=[,.;:(]|\s(?:to|that|which|for|with|and|in|on|is|was|where|by)\b)")
+_STRICT_NAMING = FoldedPattern(r"\b(?:named|called|dubbed|termed|coined)$")
+# "Adan for short": the short name a paper gives its own long one.
+_FOR_SHORT = re.compile(r"(?:,\s*|\(|\s)([A-Z][\w\-+^]*)(?:\s+for\s+short)\b")
+# "GAN-based", "GPU-oriented", "DP-like": a name turned into a modifier of the real head.
+_MODIFIER_WORD = re.compile(r"-(?:based|oriented|like|driven|style|aware|free|guided|specific|level|wise|friendly)$",
+                            re.I)
+# "… the final layers of a neural network (NN)", "… for solving the maximum independent set (MIS)": an
+# acronym defined as the object of a preposition is something the proposal acts on, not the proposal.
+_OBJECT_OF = re.compile(r"\b(?:of|from|for|on|in|into|over|inspired by|for solving|solving)\s+"
+                        r"(?:the\s+|a\s+|an\s+|each\s+|any\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+_USED_AS_MODIFIER = re.compile(r"\s*(?:\)\s*)?(?:-?based|problem|task|setting|setup)\b", re.I)
 _ARTICLE = re.compile(r"^(?:a|an|the|our|two|three|new|novel|simple|new|first|unified|general|efficient|effective|lightweight|large-scale|comprehensive|,|\s)+", re.I)
 _DETERMINERS = frozenset({"a", "an", "the", "our", "this", "that", "these", "its", "their", "novel", "new"})
 _STOP_AFTER = re.compile(r"\s*(?:,|;|\.|\(|\)|which|that|to|for|with|by|in|on|based|where|and|as)\b", re.I)
@@ -151,6 +167,10 @@ def propose_candidates(
                     continue
                 if re.search(r"\b(?:by|using|via|through|based on|with)\s+(?:\w+ing\s+)?(?:the\s+|a\s+|an\s+)?$", gap):
                     continue  # "… by performing singular value decomposition (SVD)": the means, not the proposal
+                if _OBJECT_OF.search(text, max(last, first - 60), first) and not found \
+                        or _USED_AS_MODIFIER.match(text, max(a1, l1) + (1 if a0 > l0 else 0)) \
+                        or text[first - 1 : first] == "-":
+                    continue  # "layers of a neural network (NN)", "(SOT-MRAM) based", "text-to-image (T2I)"
                 long = text[l0:l1]
                 if long.islower() and (not re.search(r"[\s-]", long.strip()) or load_lexicon().lookup(long)
                                        or load_lexicon().lookup(text[a0:a1])):
@@ -167,25 +187,40 @@ def propose_candidates(
             nm = cues.naming.search(text, after0, window_end)
             if nm:
                 mm = _NAMED.match(text, nm.end())
+                named_type = head_type(text[after0:nm.start()].strip(" ,")).value
+                pair = next(((ab, lf) for ab, lf in abbreviations if mm and lf[0] == mm.start(1)), None)
+                if pair is not None:  # "called BAlaNced averaGing (BANG)": the defined name, both forms
+                    out.append((*pair[1], named_type, "propose:named", 0.95, True))
+                    out.append((*pair[0], named_type, "propose:named", 0.95, True))
+                    continue
                 if mm and (is_name_token(mm.group(1).split()[0]) or mm.group(1)[:1].isupper()):
                     n0, n1 = _strip_trailing(text, mm.start(1), mm.end(1))
-                    phrase = text[after0:nm.start()]
-                    out.append((n0, n1, head_type(phrase.strip(" ,")).value, "propose:named", 0.95, True))
+                    out.append((n0, n1, named_type, "propose:named", 0.95, True))
                     continue
+                lower = _NAMED_LOWER.match(text, nm.end()) if _STRICT_NAMING.search(text, nm.start(), nm.end()) \
+                    else None
+                if lower and not _is_generic(lower.group(1)):
+                    out.append((lower.start(1), lower.end(1), named_type, "propose:named", 0.85, True))
+                    continue
+            if _FOR_SHORT.search(text, after0, s1):
+                continue  # "the ADAptive … algorithm, Adan for short": the naming rule takes the short name
             # (3) a coined name within the next few words: "we propose MagicPose4D, a …", "the framework GETA"
             p0, p1 = _phrase_after(text, after0, 120)
             chunk = text[p0:p1]
             tokens = list(_TOKEN.finditer(chunk))
             for t in tokens[:6]:
-                word = t.group().rstrip(".")
+                word = t.group().rstrip(".").removesuffix("'s").removesuffix("’s")
                 if is_name_token(word) and word.lower() not in cues.generic_terms:
                     n0, n1 = _strip_trailing(text, p0 + t.start(), p0 + t.start() + len(word))
                     # Extend over following coined/capitalised tokens: "MLICv2 and MLICv2^+" handled by coordination
-                    rest = text[n1:p1]
+                    if _MODIFIER_WORD.search(word):
+                        continue  # "a GAN-based compression method": the name qualifies the unnamed proposal
+                    rest = text[n1:min(s1, n1 + 40)]
                     etype = head_type(chunk.strip())
                     out.append((n0, n1, etype.value, "propose:coined", 0.8, True))
                     for extra in re.finditer(r"\s*(?:and|,)\s*([A-Za-z][\w\-+^]*)", rest):
-                        if is_name_token(extra.group(1)) and extra.start() < 25:
+                        if is_name_token(extra.group(1)) and extra.start() < 25 \
+                                and not _MODIFIER_WORD.search(extra.group(1)):
                             e0 = n1 + extra.start(1)
                             out.append((e0, e0 + len(extra.group(1)), etype.value, "propose:coined", 0.7, True))
                         break
@@ -207,7 +242,8 @@ def propose_candidates(
 
 _NAMING_ANYWHERE = re.compile(
     r"\b(?:we\s+(?:call|name|dub|term)|(?:is|are|was)?\s*(?:named|dubbed|termed|coined|called))\s+(?:it\s+|this\s+|them\s+)?(?:as\s+)?"
-    r"((?:[A-Z0-9][\w\-+^]*|[a-z][\w\-]*(?:\s[a-z][\w\-]*){0,4}\s\([A-Z][\w\-]*\))(?:\s[A-Z0-9][\w\-+^]*){0,3})",
+    r"((?:[A-Z0-9][\w\-+^]*|[a-z][\w\-]*(?:\s[a-z][\w\-]*){0,4}\s\([A-Z][\w\-]*\))"
+    r"(?:\s[A-Z0-9][\w\-+^]*(?:\.\d+)?){0,3})",
 )
 _OUR_PAREN = re.compile(r"\b[Oo]ur\s+(?:\w+\s+)?(?:method|approach|framework|model|algorithm|system|network|technique)\s+\(([A-Z][\w\-+^]*)\)")
 _APPOSITION_AFTER_COMMA = re.compile(
@@ -217,9 +253,18 @@ _APPOSITION_AFTER_COMMA = re.compile(
 )
 
 
-def naming_candidates(text: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
-    """"… named LargeGT", "we call Gradient Blending", "Our method (TESLA)", "a novel approach, LegoGCD,"."""
+def naming_candidates(
+    text: str, sentences: list[tuple[int, int]],
+    abbreviations: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
+) -> list[Candidate]:
+    """"… named LargeGT", "we call Gradient Blending", "Our method (TESLA)", "a novel approach, LegoGCD,",
+    "the ADAptive Nesterov momentum algorithm, Adan for short".
+
+    A name that opens an abbreviation's long form ("termed Federated Local and Generic Model Training
+    (FedLoGe)") is that whole definition: the long form and its acronym, never the first words alone.
+    """
     out: list[Candidate] = []
+    long_at = {lf[0]: (ab, lf) for ab, lf in abbreviations}
     for s0, s1 in sentences:
         sent = text[s0:s1]
         low = sent.lower()
@@ -234,7 +279,15 @@ def naming_candidates(text: str, sentences: list[tuple[int, int]]) -> list[Candi
             if "(" in name:  # "we call sparse low-rank adaptation (SoRA)": the abbreviation rule has it
                 continue
             n0, n1 = _strip_trailing(text, s0 + m.start(1), s0 + m.end(1))
-            out.append((n0, n1, head_type(sent[: m.start()].strip()).value, "propose:named", 0.9, True))
+            etype = head_type(sent[: m.start()].strip()).value
+            if n0 in long_at:
+                (a0, a1), (l0, l1) = long_at[n0]
+                out += [(l0, l1, etype, "propose:named", 0.9, True), (a0, a1, etype, "propose:named", 0.9, True)]
+                continue
+            out.append((n0, n1, etype, "propose:named", 0.9, True))
+        for m in _FOR_SHORT.finditer(sent) if own is not None and "for short" in low else ():
+            n0, n1 = s0 + m.start(1), s0 + m.end(1)
+            out.append((n0, n1, head_type(sent[: m.start()].strip()).value, "propose:named", 0.85, True))
         for pattern, rule, conf in ((_OUR_PAREN, "propose:our", 0.85), (_APPOSITION_AFTER_COMMA, "propose:apposition", 0.85)):
             if pattern is _OUR_PAREN and ("our" not in low or "(" not in sent):
                 continue
@@ -383,7 +436,7 @@ def find_candidates(
             if span:
                 out.append((span[0], span[1], EntityType.METHOD.value, "title:artifact", 0.7, True))
     out += propose_candidates(text, sentences, abbreviations)
-    out += naming_candidates(text, sentences)
+    out += naming_candidates(text, sentences, abbreviations)
     out += component_candidates(text, sentences, abbreviations)
     out += appositive_candidates(text)
     out += artifact_candidates(text)
