@@ -188,6 +188,49 @@ def test_propose_namings_and_fragments(text, expected):
     assert _proposed(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # sub-modules the sentence says are proposed (passive), with or without their acronym
+        ("Title\n\nNext, a Gated Token Mixing Attention mechanism is proposed to fuse both streams.",
+         {"Gated Token Mixing Attention"}),
+        ("Title\n\nMoreover, a Cross-Scale Fusion (CSF) strategy is introduced to merge features.",
+         {"Cross-Scale Fusion", "CSF"}),
+        ("Title\n\nA token-aware routing head (TARH) that picks experts is proposed to cut compute.",
+         {"token-aware routing head", "TARH"}),
+        ("Title\n\nThe Adam optimizer is introduced in many works.", set()),
+        # a lower-case name in apposition to an artifact noun; "our method, X"; "X, which"
+        ("Title\n\nWe introduce weight pruning, a method for compressing models.", {"weight pruning"}),
+        ("Title\n\nOur method, Q-Mix, combines two ideas.", {"Q-Mix"}),
+        ("Title\n\nWe present Falcon, which answers questions about tables.", {"Falcon"}),
+        # a description head after a Title-Case name is not part of it
+        ("Title\n\nWe introduce a novel Frame Token Decomposer module that splits prompts.",
+         {"Frame Token Decomposer"}),
+        # named variants of the proposal, but not data splits named after it
+        ("Title\n\nWe introduce OmniGen, comprising OmniGen-Lite for phones and OmniGen-Pro for servers. "
+         "OmniGen-based tools help.", {"OmniGen", "OmniGen-Lite", "OmniGen-Pro"}),
+        ("Title\n\nWe propose CodeBench, a benchmark. Results on CodeBench-Hard are low.", {"CodeBench"}),
+    ],
+)
+def test_propose_components_and_variants(text, expected):
+    assert _proposed(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Local-Prompt: Extensible Prompts for Detection", "Local-Prompt"),
+        ("Few-Bit Backward: Quantized Gradients for Training", "Few-Bit Backward"),
+        ("Falcon: A Question Answering Model for Tables", "Falcon"),
+        ("Self-Supervised Learning: A Survey of Methods", None),
+        ("Attention: Why It Works", None),
+    ],
+)
+def test_title_names_without_coined_tokens(title, name):
+    span = title_name(title)
+    assert (title[span[0]:span[1]] if span else None) == name
+
+
 def _extract(nlp, title: str, abstract: str):
     from kg.extract import extract_paper
 

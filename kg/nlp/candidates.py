@@ -76,6 +76,22 @@ def _is_generic(phrase: str) -> bool:
     return not words or all(w in cues.generic_terms or w in cues.generic_baselines or w in _DETERMINERS for w in words)
 
 
+# "Few-Bit Backward", "Local-Prompt": capitalised parts joined by a hyphen are coined like CamelCase.
+_HYPHEN_COINED = re.compile(r"^[A-Z]\w*(?:-\w+)*-[A-Z]\w*$")
+
+
+def _coined_title(words: list[str], rest: str) -> bool:
+    """A title prefix without a coined token that still names: "Local-Prompt: …" (capitalised parts joined
+    by a hyphen) or "Merlin: A Vision Language Foundation Model" (one capitalised word that the subtitle
+    describes with an article). A prefix ending in a task noun ("Self-Supervised Learning: …") or a generic
+    class names a field, not an artifact."""
+    if len(words) > 3 or _TASK_LAST.search(words[-1]) or _is_generic(" ".join(words)):
+        return False
+    if any(_HYPHEN_COINED.match(w) for w in words):
+        return True
+    return len(words) == 1 and words[0][:1].isupper() and re.match(r"\s*:\s+(?:A|An)\s", rest) is not None
+
+
 def title_name(title: str) -> tuple[int, int] | None:
     """Span of a coined name before the title's colon ("MagicPose4D: …"), if the prefix looks like one.
 
@@ -89,7 +105,7 @@ def title_name(title: str) -> tuple[int, int] | None:
     words = prefix.split()
     if len(words) > 4:
         return None
-    if not any(is_name_token(w) for w in words):
+    if not any(is_name_token(w) for w in words) and not _coined_title(words, title[m.end(1):]):
         return None
     if len(words) > 1 and sum(1 for w in words if w[:1].islower()) > 1:
         return None
@@ -128,9 +144,13 @@ def _phrase_after(text: str, pos: int, limit: int) -> tuple[int, int]:
 
 
 _IMMEDIATE_NAME = re.compile(
-    r"\s+([A-Z][\w\-+^]*(?:\s[A-Z0-9][\w\-+^]*){0,2}),\s+(?:a|an)\s+((?:[\w\-()]+\s){0,7}?"
+    r"\s+([A-Z][\w\-+^]*(?:\s[A-Z0-9][\w\-+^]*){0,2}),\s+(?:(?:a|an)\s+((?:[\w\-()]+\s){0,7}?"
     r"(?:method|approach|framework|model|algorithm|system|network|technique|benchmark|dataset|tool|library|"
-    r"pipeline|architecture|module|strategy|scheme|metric|loss))\b")
+    r"pipeline|architecture|module|strategy|scheme|metric|loss))\b|which\s)")
+# "we introduce weight selection, a method for …": a lower-case name the apposition says is an artifact.
+_IMMEDIATE_LOWER = re.compile(
+    r"\s+([a-z][\w\-]*(?:\s[a-z][\w\-]*){0,2}),\s+(?:a|an)\s+((?:[\w\-()]+\s){0,4}?"
+    r"(?:method|approach|framework|model|algorithm|technique|benchmark|dataset|metric|loss))\b")
 
 
 def propose_candidates(
@@ -153,7 +173,13 @@ def propose_candidates(
             # (0) "we propose Fides, a novel framework …": a capitalised word in apposition right after the verb
             imm = _IMMEDIATE_NAME.match(text, after0)
             if imm and not _is_generic(imm.group(1)) and imm.group(1).lower() not in _DETERMINERS:
-                out.append((imm.start(1), imm.end(1), head_type(imm.group(2)).value, "propose:named", 0.85, True))
+                out.append((imm.start(1), imm.end(1), head_type(imm.group(2) or "method").value, "propose:named",
+                            0.85 if imm.group(2) else 0.75, True))
+                continue
+            low_imm = _IMMEDIATE_LOWER.match(text, after0)
+            if low_imm and low_imm.group(1).split()[0] not in _DETERMINERS and not _is_generic(low_imm.group(1)):
+                out.append((low_imm.start(1), low_imm.end(1), head_type(low_imm.group(2)).value, "propose:named",
+                            0.75, True))
                 continue
             # (1) an abbreviation defined right after the verb: "propose a Hybrid … Optimizer (HESSO)"
             # Several may follow one verb: "the Image-Grounded Contrast (IGC) loss and Text-… (TGC) loss".
@@ -299,13 +325,72 @@ def naming_candidates(
     return out
 
 
+_PASSIVE_NAMED = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he)\s+((?:[A-Z][\w\-]*\s){1,5}?(?:[a-z][\w\-]*\s)?)(?:is|are)\s+(?:\w+ly\s+)?"
+    r"(?:proposed|introduced|devised|developed|designed)\b")
+_PASSIVE_ANCHOR = re.compile(r"\b(?:proposed|introduced|devised|developed|designed)\b")
+_OUR_APPOSITION = re.compile(
+    r"\b(?:[Oo]ur|[Tt]he proposed)\s+(?:method|approach|framework|model|algorithm|system|network|technique),\s+"
+    r"([A-Z][\w\-+^]*(?:\s[A-Z0-9][\w\-+^]*){0,2}),")
+
+
+def passive_candidates(text: str) -> list[Candidate]:
+    """"a Glyph-adaptive Mutual Self-attention mechanism is proposed", "Our method, U-DoG, combines …":
+    a Title-Case name the sentence itself says is proposed, or set beside "our method"."""
+    out: list[Candidate] = []
+    for m in anchored_finditer(_PASSIVE_NAMED, _PASSIVE_ANCHOR, text, before=120):
+        name = m.group(1).strip()
+        words = name.split()
+        core = " ".join(w for w in words if not w[:1].islower())
+        if len(words) < 2 and not is_name_token(words[0]) or _is_generic(name) or load_lexicon().lookup(core) \
+                or _BACKGROUND_CUE.search(text, m.end(), m.end() + 40):
+            continue  # "The Adam optimizer is introduced in many works": known, and about others' work
+        out.append((m.start(1), m.start(1) + len(name), head_type(name).value, "propose:passive", 0.75, True))
+    if "our" in text.lower() or "proposed" in text:
+        for m in _OUR_APPOSITION.finditer(text):
+            if not _is_generic(m.group(1)):
+                out.append((m.start(1), m.end(1), EntityType.METHOD.value, "propose:our", 0.85, True))
+    return out
+
+
+_VARIANT_SUFFIX = r"(?:-[A-Z0-9][\w\-+^]*|\^?\+\+?|v\d[\w.]*)(?![\w+^-])"
+
+
+_DATA_CONTEXT_AFTER = re.compile(r"\s+(?:dataset|benchmark|split|subset|set|test|corpus)")
+_DATA_CONTEXT_BEFORE = re.compile(r"\b(?:on|from|of)\s+(?:the\s+)?$")
+
+
+def variant_candidates(text: str, sentences: list[tuple[int, int]], found: list[Candidate]) -> list[Candidate]:
+    """Named variants of a name the paper proposes: "We introduce PuYun, comprising PuYun-Short … and
+    PuYun-Medium", "we present MLICv2 and MLICv2^+". The guideline counts each named variant as its own
+    proposal. A suffixed name in a data context ("on X-Hard", "the X-500 benchmark") is a split or a
+    release of data, not a variant of the method, and is left to the dataset rules."""
+    taken = {text[s:e] for s, e, *_ in found}
+    out: list[Candidate] = []
+    for s, e, etype, rule, _c, proposed in found:
+        name = text[s:e]
+        if not proposed or rule not in ("title", "propose:named", "propose:coined", "propose:abbreviation") \
+                or len(name) < 3 or not is_name_token(name.split()[-1]):
+            continue
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}{_VARIANT_SUFFIX}", text):
+            if m.group() in taken or _MODIFIER_WORD.search(m.group()) or _DATA_CONTEXT_AFTER.match(text, m.end()) \
+                    or _DATA_CONTEXT_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                continue
+            out.append((m.start(), m.end(), etype, "propose:variant", 0.7, True))
+    return out
+
+
 _COMPONENT_CUE = FoldedPattern(
     r"\b(?:our|novel|new|proposed|introduc\w*|propos\w*|design\w*|develop\w*|present\w*|incorporat\w*|"
     r"includ\w*|featur\w*|employ\w*|leverag\w*|involv\w*|consist\w*|compris\w*|devis\w*|equip\w*|"
     r"construct\w*|build\w*|built)\b")
 _BACKGROUND_CUE = FoldedPattern(
     r"\b(?:existing|previous|prior|such as|e\.g\.|like|compared|outperform\w*|than|unlike|traditional|"
-    r"conventional|popular|widely|recent(?:ly)?|standard|typical(?:ly)?|commonly)\b")
+    r"conventional|popular|widely|recent(?:ly)?|standard|typical(?:ly)?|commonly|has been|have been|"
+    r"observed|known|et al)\b")
+# "… (ICL) is devised", "… (DEAB) consisting of … is proposed": a definition the paper says it proposes.
+_PASSIVE_PROPOSE = re.compile(r"[^;.]{0,120}?\b(?:is|are)\s+(?:\w+ly\s+)?(?:proposed|introduced|devised|developed|"
+                              r"designed|presented|constructed)\b")
 _INSTITUTION = re.compile(r"\b(?:University|College|Institute|Foundation|Hospital|Center|Centre|Laboratory|Agency)\b")
 _TASK_LAST = re.compile(rf"(?:{'|'.join((*TASK_NOUNS, 'answering', 'captioning', 'tracking', 'analysis'))})$", re.I)
 
@@ -323,15 +408,19 @@ def component_candidates(
     for (a0, a1), (l0, l1) in abbreviations:
         long, short = text[l0:l1], text[a0:a1]
         words = long.split()
-        if len(words) < 2 or sum(1 for w in words if w[:1].isupper() or is_name_token(w)) < 2:
+        s0, s1 = sentence_of(sentences, min(a0, l0))
+        # "an Inter-Consistency Loss (ICL) is devised": the passive verb after the definition proposes it,
+        # and then a lower-case long form counts too ("a detail-enhanced attention block (DEAB) … is proposed").
+        passive = _PASSIVE_PROPOSE.match(text, max(a1, l1) + 1, s1) is not None
+        if len(words) < 2 or not passive and sum(1 for w in words if w[:1].isupper() or is_name_token(w)) < 2:
             continue
-        if not (words[0][:1].isupper() or is_name_token(words[0])) or _TASK_LAST.search(words[-1]):
+        if not (passive or words[0][:1].isupper() or is_name_token(words[0])) or _TASK_LAST.search(words[-1]):
             continue
         if lexicon.lookup(long) or lexicon.lookup(short) or lexicon.lookup(short.rstrip("s")):
             continue
-        s0, s1 = sentence_of(sentences, min(a0, l0))
         before = text[s0:min(a0, l0)]
-        if not _COMPONENT_CUE.search(before[-100:]) or _BACKGROUND_CUE.search(before) or _INSTITUTION.search(long):
+        if not (passive or _COMPONENT_CUE.search(before[-100:])) or _BACKGROUND_CUE.search(before) \
+                or _INSTITUTION.search(long):
             continue
         # The word after the definition may be the head: "a novel Selective Correlation Fusion (SCF) module".
         after = text[max(a1, l1) + 1 : max(a1, l1) + 20].split(" ", 2)
@@ -438,12 +527,17 @@ def find_candidates(
     out += propose_candidates(text, sentences, abbreviations)
     out += naming_candidates(text, sentences, abbreviations)
     out += component_candidates(text, sentences, abbreviations)
+    out += passive_candidates(text)
+    out += variant_candidates(text, sentences, out)
     out += appositive_candidates(text)
     out += artifact_candidates(text)
     out += artifact_name_after_candidates(text)
     return [t for t in (_tidy_in(text, c) for c in out) if t is not None]
 
 
+# Lower-case head nouns that describe what a Title-Case name is and are never part of it (in the train gold).
+_DESCRIPTION_HEAD = re.compile(r"\s(?:module|scheme|framework|method|approach|strategy|mechanism|component|"
+                               r"pipeline|paradigm)$")
 _LEADING_JOINER = re.compile(r"^(?:and|or|of|the|for|with|to|a|an)\s+", re.I)
 
 
@@ -455,6 +549,9 @@ def _tidy_in(text: str, c: Candidate) -> Candidate | None:
     lead = _LEADING_JOINER.match(text, s, e)
     if lead and e - lead.end() > 1:
         s = lead.end()
+    head = _DESCRIPTION_HEAD.search(text, s, e)
+    if head and text[s:head.start()].split()[-1][:1].isupper():
+        e = head.start()  # "a Frame Sequential Text Decomposer module": the name is before the head noun
     name = text[s:e].strip()
     if not name or _is_generic(name) or re.fullmatch(r"\d+D|\d+(?:\.\d+)?\s?[kKMGTP]?B?|\d+[kKMB]", name):
         return None  # "3D", "4TB", "3k": dimensions and quantities, not names
