@@ -210,6 +210,18 @@ def test_propose_namings_and_fragments(text, expected):
         ("Title\n\nWe introduce OmniGen, comprising OmniGen-Lite for phones and OmniGen-Pro for servers. "
          "OmniGen-based tools help.", {"OmniGen", "OmniGen-Lite", "OmniGen-Pro"}),
         ("Title\n\nWe propose CodeBench, a benchmark. Results on CodeBench-Hard are low.", {"CodeBench"}),
+        # a name in apposition after a long description, or after "i.e."
+        ("Title\n\nWe design a new entropy-based token-mixing DA scheme, MixPick, to enhance CutMix.", {"MixPick"}),
+        ("Title\n\nWe present an AI-based data assimilation model, i.e., Assim, for weather variables.", {"Assim"}),
+        # a nominal proposal
+        ("Title\n\nOur work culminates with the introduction of TunerNet, a learned optimizer.", {"TunerNet"}),
+        # an acronym qualifying an unnamed proposal, or analysed, is not the proposal; nor is an acronym that
+        # a naming verb renames
+        ("Title\n\nWe propose an end-to-end HDR video composition framework that aligns frames.", set()),
+        ("Title\n\nWe present the first geometric analysis of NC under weight decay.", set()),
+        ("Title\n\nWe design a novel magnitude pruning (MP) method, named sparse regrowth (SpaRe), that helps.",
+         {"sparse regrowth", "SpaRe"}),
+        ("Title\n\nWe propose a DP-like Recursive Solver based on GNNs.", set()),
     ],
 )
 def test_propose_components_and_variants(text, expected):
@@ -224,6 +236,7 @@ def test_propose_components_and_variants(text, expected):
         ("Falcon: A Question Answering Model for Tables", "Falcon"),
         ("Self-Supervised Learning: A Survey of Methods", None),
         ("Attention: Why It Works", None),
+        ("Beyond LLaVA-HD: Diving into High-Resolution Models", None),
     ],
 )
 def test_title_names_without_coined_tokens(title, name):

@@ -43,6 +43,8 @@ _NAMED_LOWER = re.compile(r"\s+[\"“'‘]?([a-z][\w\-]*(?:\s[a-z][\w\-]*){0,2}?
 _STRICT_NAMING = FoldedPattern(r"\b(?:named|called|dubbed|termed|coined)$")
 # "Adan for short": the short name a paper gives its own long one.
 _FOR_SHORT = re.compile(r"(?:,\s*|\(|\s)([A-Z][\w\-+^]*)(?:\s+for\s+short)\b")
+# "HDR video composition framework": lower-case words after a coined token, ending in an artifact noun.
+_LOWER_THEN_HEAD = re.compile(r"(?:\s+[a-z][\w\-]*){1,4}")
 # "GAN-based", "GPU-oriented", "DP-like": a name turned into a modifier of the real head.
 _MODIFIER_WORD = re.compile(r"-(?:based|oriented|like|driven|style|aware|free|guided|specific|level|wise|friendly)$",
                             re.I)
@@ -80,6 +82,10 @@ def _is_generic(phrase: str) -> bool:
 _HYPHEN_COINED = re.compile(r"^[A-Z]\w*(?:-\w+)*-[A-Z]\w*$")
 
 
+_TITLE_FRAMING_WORDS = frozenset({"beyond", "towards", "toward", "rethinking", "revisiting", "on", "do", "does", "is",
+                                  "are", "can", "when", "why", "how", "what", "from", "scaling", "improving"})
+
+
 def _coined_title(words: list[str], rest: str) -> bool:
     """A title prefix without a coined token that still names: "Local-Prompt: …" (capitalised parts joined
     by a hyphen) or "Merlin: A Vision Language Foundation Model" (one capitalised word that the subtitle
@@ -103,8 +109,8 @@ def title_name(title: str) -> tuple[int, int] | None:
         return None
     prefix = m.group(1)
     words = prefix.split()
-    if len(words) > 4:
-        return None
+    if len(words) > 4 or words[0].lower() in _TITLE_FRAMING_WORDS:
+        return None  # "Beyond LLaVA-HD: …", "Towards GPT-5: …": the prefix frames, it does not name
     if not any(is_name_token(w) for w in words) and not _coined_title(words, title[m.end(1):]):
         return None
     if len(words) > 1 and sum(1 for w in words if w[:1].islower()) > 1:
@@ -193,6 +199,9 @@ def propose_candidates(
                     continue
                 if re.search(r"\b(?:by|using|via|through|based on|with)\s+(?:\w+ing\s+)?(?:the\s+|a\s+|an\s+)?$", gap):
                     continue  # "… by performing singular value decomposition (SVD)": the means, not the proposal
+                if re.match(r"\s*\)?\s*(?:[\w-]+\s*)?,?\s*(?:named|called|dubbed|termed)\b", text[max(a1, l1) + 1 :
+                                                                                                max(a1, l1) + 40]):
+                    continue  # "a novel magnitude pruning (MP) method, named X": X is the proposal's name
                 if _OBJECT_OF.search(text, max(last, first - 60), first) and not found \
                         or _USED_AS_MODIFIER.match(text, max(a1, l1) + (1 if a0 > l0 else 0)) \
                         or text[first - 1 : first] == "-":
@@ -239,8 +248,17 @@ def propose_candidates(
                 if is_name_token(word) and word.lower() not in cues.generic_terms:
                     n0, n1 = _strip_trailing(text, p0 + t.start(), p0 + t.start() + len(word))
                     # Extend over following coined/capitalised tokens: "MLICv2 and MLICv2^+" handled by coordination
-                    if _MODIFIER_WORD.search(word):
-                        continue  # "a GAN-based compression method": the name qualifies the unnamed proposal
+                    if _MODIFIER_WORD.search(word) or re.search(r"\bof\s+(?:the\s+)?$", chunk[: t.start()]):
+                        continue  # "a GAN-based compression method", "an analysis of NC": not the proposal
+                    described = _LOWER_THEN_HEAD.match(text, p0 + t.start() + len(word))
+                    after = described.group().split() if described else []
+                    if any(head_type(" ".join(after[:k]), EntityType.TASK) is not EntityType.TASK
+                           for k in range(2, len(after) + 1)):
+                        continue  # "an HDR video composition framework": the acronym qualifies an unnamed one
+                    head_end = described.start() + len(after[0]) + 1 if described and after else -1
+                    if head_end > 0 and head_type(after[0], EntityType.TASK) is not EntityType.TASK \
+                            and re.match(r"\s*,\s+(?:i\.e\.,?\s+)?[A-Z]", text[head_end:head_end + 20]):
+                        continue  # "a DA scheme, MixPick,": the name in apposition is the proposal
                     rest = text[n1:min(s1, n1 + 40)]
                     etype = head_type(chunk.strip())
                     out.append((n0, n1, etype.value, "propose:coined", 0.8, True))
@@ -258,7 +276,8 @@ def propose_candidates(
             stripped = _ARTICLE.sub("", chunk)
             offset = p0 + (len(chunk) - len(stripped))
             words = stripped.split()
-            if 2 <= len(words) <= 7 and words[0][:1].isupper() and head_type(stripped, EntityType.TASK) != EntityType.TASK:
+            if 2 <= len(words) <= 7 and words[0][:1].isupper() and not _MODIFIER_WORD.search(words[0]) \
+                    and head_type(stripped, EntityType.TASK) != EntityType.TASK:
                 caps = sum(1 for w in words[:-1] if w[:1].isupper())
                 if caps >= max(1, len(words) - 2):
                     n0, n1 = _strip_trailing(text, offset, offset + len(stripped))
@@ -273,8 +292,10 @@ _NAMING_ANYWHERE = re.compile(
 )
 _OUR_PAREN = re.compile(r"\b[Oo]ur\s+(?:\w+\s+)?(?:method|approach|framework|model|algorithm|system|network|technique)\s+\(([A-Z][\w\-+^]*)\)")
 _APPOSITION_AFTER_COMMA = re.compile(
-    r"\b(?:propose|proposes|introduce|introduces|present|presents|develop|develops)\s+(?:a|an|the)\s+(?:\w+[\s-]){0,4}?"
-    r"(?:method|approach|framework|model|algorithm|system|network|technique|benchmark|dataset|loss|strategy|module|architecture|metric)s?,\s+"
+    r"\b(?:propose|proposes|introduce|introduces|present|presents|develop|develops|design|designs)\s+(?:a|an|the)\s+"
+    r"(?:[\w^]+[\s-]){0,7}?"
+    r"(?:method|approach|framework|model|algorithm|system|network|technique|benchmark|dataset|loss|strategy|module|"
+    r"architecture|metric|scheme)s?,\s+(?:i\.e\.,?\s+|namely\s+)?"
     r"([A-Z][\w\-+^]*(?:\s[A-Z0-9][\w\-+^]*){0,2})(?=[,.;]|\s(?:which|that|to|for|with))"
 )
 
