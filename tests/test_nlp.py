@@ -336,6 +336,13 @@ def test_beats(nlp, abstract, expected):
         ("Our method exceeds the capacity of GPU memory only for the largest graphs.", set()),
         ("Our assistant is preferred over existing GPT4-style chatbots.", set()),
         ("The study compares Adam versus SGD on small batches.", set()),
+        # the compared methods named in the sentence before an anaphoric comparison
+        ("Baselines include GCN, GAT and GraphSAGE. Our model outperforms all of them on every dataset.",
+         {"GCN", "GAT", "GraphSAGE"}),
+        ("We evaluate against DeepWalk and node2vec. Our method outperforms both by a wide margin.",
+         {"DeepWalk", "node2vec"}),
+        ("We evaluate on Cora and Citeseer. Our method outperforms them.", set()),
+        ("We train on Cora and Citeseer. Our model outperforms both SGC and APPNP.", {"SGC", "APPNP"}),
     ],
 )
 def test_beats_comparison_wordings(nlp, abstract, expected):

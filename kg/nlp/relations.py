@@ -219,6 +219,34 @@ def _items_in(text: str, start: int, end: int, masked: str, cue: str, conf: floa
     return out
 
 
+# "outperforms them / both / all of them / these baselines": the compared methods were named before.
+_ANAPHOR = FoldedPattern(
+    r"\s*(?:all\s+(?:of\s+)?|each\s+of\s+|both\s+of\s+)?(?:them|both|those|these|the\s+(?:compared|competing)\s+"
+    r"(?:methods|models|baselines|approaches)|(?:the|all|these|all\s+the)\s+baselines)"
+    r"(?=\s*(?:[,.;:]|$)|\s+(?:by|on|in|across|with|at|for|while|under|when|and|without|using|significantly|"
+    r"consistently)\b)")
+# Where the previous sentence lists the compared methods: "Baselines include …", "We compare with …",
+# "… against …".
+_SETUP = FoldedPattern(
+    r"\b(?:baselines?\s+(?:include|including|such as|are|:)|compar(?:e|ed|es|ing)\b[^.;]{0,40}?\b(?:with|to|against)"
+    r"|against)\s+")
+
+
+def _antecedents(text: str, sentences: list[tuple[int, int]], s0: int, cue: str) -> list[Finding]:
+    """The methods an anaphoric comparison refers to, from the comparison set-up of the sentence before."""
+    idx = next((i for i, (a, _b) in enumerate(sentences) if a == s0), 0)
+    if idx == 0:
+        return []
+    p0, p1 = sentences[idx - 1]
+    setup = _SETUP.search(text, p0, p1)
+    if setup is None:
+        return []
+    masked = _PAREN.sub(lambda mm: " " * len(mm.group()), text[p0:p1])
+    m = _CLAUSE_END.search(masked, setup.end() - p0)
+    end = p0 + m.start() if m else p1
+    return _items_in(text, setup.end(), end, masked[setup.end() - p0 : end - p0], f"{cue}:anaphor", 0.6)
+
+
 def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
     """Named baselines in "outperforms X, Y and Z"-style clauses, and in "X lags behind ours"."""
     cues = load_cues()
@@ -256,6 +284,9 @@ def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
             such = None  # "outperforms ECMWF HRES in …, such as Africa": the names come before "such as"
         start = pos + (such.end() if such else 0)
         conf = 0.8 if cue not in ("versus", "vs.") else 0.6
+        if _ANAPHOR.match(text, start, s1):
+            out += _antecedents(text, sentences, s0, cue)  # "… GCN and GAT. Ours outperforms both."
+            continue
         for _ in range(3):  # the clause, then up to two more "…, and methods such as X" lists after it
             m = _CLAUSE_END.search(masked_sent, start - s0)
             end = s0 + m.start() if m else s1
