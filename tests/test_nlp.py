@@ -343,6 +343,12 @@ def test_beats(nlp, abstract, expected):
          {"DeepWalk", "node2vec"}),
         ("We evaluate on Cora and Citeseer. Our method outperforms them.", set()),
         ("We train on Cora and Citeseer. Our model outperforms both SGC and APPNP.", {"SGC", "APPNP"}),
+        # families of models, and acronyms of a paradigm the paper defines, are not named baselines
+        ("On CIFAR-100, our spiking model surpasses the current SNN baselines by 2.1%.", set()),
+        ("Our encoder beats recurrent neural networks and VQGAN on long sequences.", {"VQGAN"}),
+        ("We study split federated learning (SFL). Our scheme converges faster than SFL approaches.", set()),
+        # "including …" opens a second list after the clause ends
+        ("Our tagger is better than CRF on many settings, including strong taggers such as FLAIR.", {"CRF", "FLAIR"}),
     ],
 )
 def test_beats_comparison_wordings(nlp, abstract, expected):

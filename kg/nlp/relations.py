@@ -115,6 +115,8 @@ _MODIFIER_SUFFIX = re.compile(r"-(?:style|like|based|type|oriented|free|level|aw
 # "FP32", "INT8", "BF16": number formats, compared in quantisation papers but not methods.
 _NUMBER_FORMAT = re.compile(r"^(?:FP|INT|BF|UINT|FLOAT)\d+$", re.I)
 _HYPHEN_CAPS = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][A-Za-z]*)+$")
+# "CNN", "GNN", "LLM", "MLLM": acronyms of a kind of network or model, not of one model ("VQGAN" is one).
+_FAMILY_ACRONYM = re.compile(r"^[A-Z]{0,2}(?:NN|LM)s?$")
 # "CNNs", "LLMs", "SNNs": a plural acronym names a family of models, never one baseline.
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z]s$")
 
@@ -126,8 +128,9 @@ def _is_named_method(item: str, generic: frozenset[str], heads: frozenset[str] =
         return False
     if words[-1].lower() in _DATA_NOUNS:
         return False  # "compared with HR images": inputs, not a method
-    if len(words) == 1 and _PLURAL_ACRONYM.match(words[0]):
-        return False  # "superior to CNNs": a model family
+    if len(words) == 1 and (_PLURAL_ACRONYM.match(words[0]) or _FAMILY_ACRONYM.match(words[0])) \
+            or words[-1] == "networks" and not any(is_name_token(w) for w in words):
+        return False  # "superior to CNNs", "SNN baselines", "convolutional neural networks": a model family
     lexicon = load_lexicon()
     known = lexicon.lookup(item)
     if known is not None and known.type is EntityType.METHOD:
@@ -178,7 +181,7 @@ _LEFT_BOUNDARY = re.compile(r".*(?:[;:]|\b(?:that|while|whereas|where|but|althou
 _SUCH_IN_PART = re.compile(r"^.*(?<![\w-])(?:such as|including|e\.g\.,?|namely|i\.e\.,?)\s+", re.I)
 # A second "such as" list after the first clause ends: "… on GLUE, and strong LLMs such as X and Y".
 _SECOND_LIST = re.compile(
-    r"\s*,?\s*(?:and|as well as|or)\s+(?:[\w\-]+\s+){0,6}?(?:such as|including|e\.g\.,?|namely)\s+", re.I)
+    r"\s*,?\s*(?:and|as well as|or|including)\s+(?:[\w\-]+\s+){0,6}?(?:such as|including|e\.g\.,?|namely)\s+", re.I)
 
 
 def _items_in(text: str, start: int, end: int, masked: str, cue: str, conf: float) -> list[Finding]:
@@ -563,10 +566,20 @@ def addressed_tasks(
     return out
 
 
+def _paradigm_acronyms(text: str, abbreviations: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> set[str]:
+    """Acronyms this paper defines for a learning paradigm or problem ("asynchronous federated learning
+    (AFL)", "Federated Long-Tailed Learning (Fed-LT)"): "faster than … AFL approaches" compares with a
+    family, never one named baseline."""
+    return {text[a0:a1] for (a0, a1), (l0, l1) in abbreviations
+            if _PARADIGM_LAST.search(text[l0:l1].split()[-1] if text[l0:l1].split() else "")}
+
+
 def find_relations(
-    text: str, sentences: list[tuple[int, int]], mentions: list[Mention], title_end: int
+    text: str, sentences: list[tuple[int, int]], mentions: list[Mention], title_end: int,
+    abbreviations: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
 ) -> list[Finding]:
-    beats = beat_targets(text, sentences)
+    paradigms = _paradigm_acronyms(text, abbreviations)
+    beats = [b for b in beat_targets(text, sentences) if text[b[1]:b[2]] not in paradigms]
     # Names a sentence says the paper beats are methods: a list that also holds a dataset does not make
     # them datasets.
     beaten: list[Mention] = [(s, e, EntityType.METHOD.value, "beats") for _, s, e, _, _ in beats]
@@ -615,7 +628,8 @@ class RelationFinder:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         sentences = doc._.kg_sentences or [(0, len(text))]
-        doc._.kg_relations = find_relations(text, sentences, doc_mentions(doc), text.find("\n\n"))
+        doc._.kg_relations = find_relations(text, sentences, doc_mentions(doc), text.find("\n\n"),
+                                            doc._.kg_abbreviations or ())
         return doc
 
 
