@@ -349,7 +349,9 @@ def naming_candidates(
 _PASSIVE_NAMED = re.compile(
     r"\b(?:[Aa]n?|[Tt]he)\s+((?:[A-Z][\w\-]*\s){1,5}?(?:[a-z][\w\-]*\s)?)(?:is|are)\s+(?:\w+ly\s+)?"
     r"(?:proposed|introduced|devised|developed|designed)\b")
-_PASSIVE_ANCHOR = re.compile(r"\b(?:proposed|introduced|devised|developed|designed)\b")
+# Anchors that start with a literal are found by a fast scan (a leading \b alternation is not).
+_PASSIVE_ANCHOR = re.compile(r"(?:propos|introduc|devis|develop|design)ed\b")
+_OUR_ANCHOR = re.compile(r"(?:ur|ed) (?:method|approach|framework|model|algorithm|system|network|technique), ")
 _OUR_APPOSITION = re.compile(
     r"\b(?:[Oo]ur|[Tt]he proposed)\s+(?:method|approach|framework|model|algorithm|system|network|technique),\s+"
     r"([A-Z][\w\-+^]*(?:\s[A-Z0-9][\w\-+^]*){0,2}),")
@@ -367,10 +369,9 @@ def passive_candidates(text: str) -> list[Candidate]:
                 or _BACKGROUND_CUE.search(text, m.end(), m.end() + 40):
             continue  # "The Adam optimizer is introduced in many works": known, and about others' work
         out.append((m.start(1), m.start(1) + len(name), head_type(name).value, "propose:passive", 0.75, True))
-    if "our" in text.lower() or "proposed" in text:
-        for m in _OUR_APPOSITION.finditer(text):
-            if not _is_generic(m.group(1)):
-                out.append((m.start(1), m.end(1), EntityType.METHOD.value, "propose:our", 0.85, True))
+    for m in anchored_finditer(_OUR_APPOSITION, _OUR_ANCHOR, text, before=15):
+        if not _is_generic(m.group(1)):
+            out.append((m.start(1), m.end(1), EntityType.METHOD.value, "propose:our", 0.85, True))
     return out
 
 
