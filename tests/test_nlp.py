@@ -222,6 +222,9 @@ def test_propose_namings_and_fragments(text, expected):
         ("Title\n\nWe design a novel magnitude pruning (MP) method, named sparse regrowth (SpaRe), that helps.",
          {"sparse regrowth", "SpaRe"}),
         ("Title\n\nWe propose a DP-like Recursive Solver based on GNNs.", set()),
+        # names in typographic quotes
+        ("Title\n\nWe propose “DeepFuse”, a fusion method for images.", {"DeepFuse"}),
+        ("Title\n\nWe introduce a new benchmark called “CodeArena” for agents.", {"CodeArena"}),
     ],
 )
 def test_propose_components_and_variants(text, expected):

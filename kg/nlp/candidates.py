@@ -62,9 +62,9 @@ _ARTIFACT = re.compile(
 
 
 def _strip_trailing(text: str, start: int, end: int) -> tuple[int, int]:
-    while end > start and text[end - 1] in " ,.;:)'\"":
+    while end > start and text[end - 1] in " ,.;:)'\"”’":
         end -= 1
-    while start < end and text[start] in " ,(\"'":
+    while start < end and text[start] in " ,(\"'“‘":
         start += 1
     return start, end
 

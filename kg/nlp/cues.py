@@ -146,7 +146,7 @@ def is_name_token(token: str) -> bool:
 
     Plain capitalised words ("Training", "Global") are not: they start sentences and title words.
     """
-    core = token.strip("()[],.;:'\"")
+    core = token.strip("()[],.;:'\"“”‘’")
     if len(core) < 2 or not any(c.isalpha() for c in core):
         return False
     if core.isupper() and len(core) >= 2:
