@@ -317,6 +317,12 @@ def test_beats(nlp, abstract, expected):
         # lower-case names the field knows, with their kind noun after them
         ("The probe beats the random forest classifier and the logistic regression model on all folds.",
          {"random forest", "logistic regression"}),
+        # lower-case techniques the lexicon does not know, named by their kind noun
+        ("Our model outperforms linear regression and ridge regression on all splits.",
+         {"linear regression", "ridge regression"}),
+        ("Our decoder beats beam search and nucleus sampling in BLEU.", {"beam search", "nucleus sampling"}),
+        ("Our approach is superior to existing joint pruning and quantization methods.", set()),
+        ("It is better than standard fine-tuning.", set()),
         # a second "such as" list after the first clause ends
         ("Our tagger outperforms CRF taggers such as NCRF++ and FLAIR on CoNLL, and recent LLMs such as Mistral-7B.",
          {"NCRF++", "FLAIR", "Mistral-7B"}),

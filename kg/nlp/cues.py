@@ -24,6 +24,7 @@ class Cues:
     beat: FoldedPattern
     beat_left: FoldedPattern
     beat_heads: frozenset[str]
+    lowercase_method_heads: frozenset[str]
     comparative_than: FoldedPattern
     background: FoldedPattern
     measure: FoldedPattern
@@ -122,6 +123,7 @@ def load_cues() -> Cues:
         beat=_words(data["beat_cues"]),
         beat_left=_words(data["beat_left_cues"]),
         beat_heads=frozenset(w.lower() for w in data["beat_head_nouns"]),
+        lowercase_method_heads=frozenset(w.lower() for w in data["lowercase_method_heads"]),
         comparative_than=FoldedPattern(rf"(?<![\w-])(?:{_alt(data['comparative_than'])})\b[^.;]{{0,60}}?\bthan\b"),
         background=_words(data["background_cues"]),
         measure=_words([w for w in data["measure_cues"] if w != "%"]),

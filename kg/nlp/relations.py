@@ -184,6 +184,19 @@ _SECOND_LIST = re.compile(
     r"\s*,?\s*(?:and|as well as|or|including)\s+(?:[\w\-]+\s+){0,6}?(?:such as|including|e\.g\.,?|namely)\s+", re.I)
 
 
+_SHARED_HEAD = re.compile(r"\b(?:methods|approaches|models|techniques|baselines|algorithms|strategies|schemes)\b")
+
+
+def _is_lowercase_method(item: str, generic: frozenset[str], heads: frozenset[str]) -> bool:
+    """"linear regression", "beam search", "gradient boosting": a lower-case technique named by its kind
+    noun, compared against as a method ("outperforms linear regression and k-means"). Two or three
+    lower-case words, the last a technique noun, the first not a generic or evaluative word."""
+    words = item.split()
+    return 2 <= len(words) <= 3 and all(re.fullmatch(r"[a-z][a-z\-]*", w) for w in words) \
+        and words[-1] in heads and words[0] not in generic and not _VERB.search(item) \
+        and load_lexicon().lookup(item) is None
+
+
 def _items_in(text: str, start: int, end: int, masked: str, cue: str, conf: float) -> list[Finding]:
     """The named methods in ``text[start:end]`` (``masked`` is that stretch with parentheses blanked)."""
     cues = load_cues()
@@ -199,6 +212,10 @@ def _items_in(text: str, start: int, end: int, masked: str, cue: str, conf: floa
                 else _clean_item(piece, heads, cues.beat_heads)
             i0 = text.find(item, start + p0) if item else -1
             if i0 < 0 or i0 >= end:
+                continue
+            if _is_lowercase_method(item, generic, cues.lowercase_method_heads) \
+                    and not _SHARED_HEAD.search(masked, i0 - start + len(item)):  # not "joint pruning and … methods"
+                out.append((RelationType.BEATS.value, i0, i0 + len(item), f"kg_relations:beats:{cue}", conf * 0.75))
                 continue
             if not _is_named_method(item, generic, cues.generic_heads, cues.beat_heads):
                 if re.fullmatch(r"[A-Z][a-z]{2,}", item) and item.lower() not in generic:
