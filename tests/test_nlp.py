@@ -789,3 +789,33 @@ def test_dataset_edition_year_is_part_of_the_name(nlp):
     imagenet = next(names for names in used if "ImageNet" in names)
     assert "ImageNet 2012" in imagenet
     assert next(e for e in ex.entities if "ImageNet" in e.names).lexicon_id == "dataset:imagenet"
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "widened"),
+    [
+        # stacked noun modifiers name a more specific measure
+        ("we cut the per-sample inference time in half", "inference time", "per-sample inference time"),
+        ("with a small loss in final test accuracy", "accuracy", "final test accuracy"),
+        ("it improves object localization accuracy on two sets", "accuracy", "object localization accuracy"),
+        ("reaching 3.1% top-5 validation error", "error", "top-5 validation error"),
+        ("it raises decoding throughput", "throughput", "decoding throughput"),
+        ("a lower FID score than before", "FID", "FID score"),
+        ("it halves the perplexity gap to dense training", "perplexity", "perplexity gap"),
+        # verbs, comparatives, evaluative words, participles, capitals and acronyms stop the widening
+        ("methods that preserve accuracy while pruning", "accuracy", "accuracy"),
+        ("our model keeps higher accuracy", "accuracy", "accuracy"),
+        ("with competitive accuracy on both", "accuracy", "accuracy"),
+        ("it has reduced error on long inputs", "error", "error"),
+        ("it reaches 80.1% ImageNet top-1 accuracy", "accuracy", "top-1 accuracy"),
+        ("the rolling SIM method", "SIM", "SIM"),
+        # a plural "scores" is a wrapper around several values, not part of the measure's name
+        ("it improves BLEU scores on two pairs", "BLEU", "BLEU"),
+    ],
+)
+def test_metric_mentions_widen_over_their_modifiers(text, metric, widened):
+    from kg.nlp.cues import extend_metric_span
+
+    s = text.index(metric)
+    a, b = extend_metric_span(text, s, s + len(metric))
+    assert text[a:b] == widened

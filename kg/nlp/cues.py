@@ -36,6 +36,8 @@ class Cues:
     metric_before: FoldedPattern
     metric_after: FoldedPattern
     units: dict[str, str]
+    metric_widen_stop: frozenset[str]
+    metric_widen_verb: re.Pattern[str]
 
 
 #: Head nouns of task names ("… recognition", "… learning"): a phrase ending in one names a problem or a
@@ -137,6 +139,8 @@ def load_cues() -> Cues:
         metric_before=FoldedPattern(rf"(?:{_alt(data['metric_modifiers_before'])})\s+$"),
         metric_after=FoldedPattern(rf"\s+(?:{_alt(data['metric_modifiers_after'])})\b"),
         units=dict(data["result_units"]),
+        metric_widen_stop=frozenset(w.lower() for w in data["metric_widen_stop"]),
+        metric_widen_verb=re.compile(rf"^(?:{'|'.join(map(re.escape, data['metric_widen_verbs']))})(?:e|es|s|ing)?$"),
     )
 
 
@@ -171,20 +175,44 @@ def _heads_longest_first() -> tuple[str, ...]:
     return tuple(sorted(load_cues().heads, key=len, reverse=True))
 
 
-def extend_metric_span(text: str, start: int, end: int) -> tuple[int, int]:
+def extend_metric_span(text: str, start: int, end: int, max_words: int = 3) -> tuple[int, int]:
     """Widen a metric mention over the words that make it a different measure.
 
     "testing accuracy", "GPU memory usage", "memory reduction", "training speedup" are what abstracts
     report; matching only "accuracy" or "memory" loses that the number is a reduction or a test score.
+    Leftwards, the listed modifiers ("GPU", "top-1") are taken, then up to ``max_words`` lower-case content
+    words ("per-epoch training time", "final test accuracy", "surface reconstruction accuracy"): abstracts
+    name their measures by stacking nouns before a head, and the lexicon cannot list every stack. A
+    function word, an evaluative or comparative word ("higher", "competitive"), an adverb, a participle
+    ("reduced error rate") or a verb in -ing ("improving accuracy") ends the widening: they say how the
+    measure moved, not which measure it is. Capitalised words stop it too ("ImageNet top-1 accuracy" is
+    top-1 accuracy measured on a dataset).
     """
     cues = load_cues()
-    m = cues.metric_before.search(text, max(0, start - 40), start)
-    if m and m.end() == start:
-        start = m.start()
+    # An acronym ("SIM", "MAE") is already a specific name: prose words before it more often modify what
+    # it stands in ("rolling SIM imaging"), so only the listed modifiers widen it ("validation mAP").
+    prose_head = any(c.islower() for c in text[start:end]) and not is_name_token(text[start:end])
+    for _ in range(max_words):
+        m = cues.metric_before.search(text, max(0, start - 40), start)
+        if m and m.end() == start:
+            start = m.start()
+            continue
+        w = _PREV_METRIC_WORD.search(text, max(0, start - 40), start) if prose_head else None
+        if not w:
+            break
+        word = w.group(1)
+        if word in cues.metric_widen_stop or word in _TASK_STOP or word.endswith(("ly", "ed", "ous", "ive", "ble")) \
+                or cues.metric_widen_verb.match(word):
+            break
+        start = w.start(1)
     m = cues.metric_after.match(text, end)
     if m:
         end = m.end()
     return start, end
+
+
+# The word before a position: lower-case letters, digits inside ("top-5"), hyphens ("per-epoch").
+_PREV_METRIC_WORD = re.compile(r"(?<![\w-])([a-z][a-z0-9\-]*[a-z0-9]) +$")
 
 
 # Words that never belong to a task's name when they stand before it: function words, evaluative and
