@@ -819,3 +819,50 @@ def test_metric_mentions_widen_over_their_modifiers(text, metric, widened):
     s = text.index(metric)
     a, b = extend_metric_span(text, s, s + len(metric))
     assert text[a:b] == widened
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # efficiency and cost measures, where the text moves them or gives their value
+        ("Our scheduler needs 40% fewer GPU hours and cuts CO2 emissions by half.", {"GPU hours", "CO2 emissions"}),
+        ("The pruned network keeps only 2.1M parameters.", {"parameters"}),
+        ("It lowers the communication volume between workers by 3x.", {"communication volume"}),
+        ("Caching reduces energy by 21% and speeds up decoding.", {"energy"}),
+        ("The new kernel lowers the per-token inference cost.", {"per-token inference cost"}),
+        # the same words as prose: sizes given as description, goals, when something happens
+        ("We train a transformer with 300 million parameters on 8 GPUs.", set()),
+        ("Our aim is to reduce the cost of labelling.", set()),
+        ("Noise is injected at training time in 5% of the steps.", set()),
+        ("The energy of a configuration is its negative log-probability, so we bound 3 terms.", set()),
+        # measures named without a number: changed, compared, or named as the paper's topic
+        ("The method further reduces training time and improves convergence speed.",
+         {"training time", "convergence speed"}),
+        ("The method reduces the energy, latency, and area of the accelerator.", {"energy", "latency"}),
+        # a number format, a goal, an acronym listed among models are not measures
+        ("We use mixed precision training with FP16 weights on 4 GPUs.", set()),
+        ("To preserve accuracy, we add a distillation term.", set()),
+        ("It works for ResNet, ViT, MAE, DETR and more, with 2x fewer steps.", set()),
+        # plural spellings of known measures
+        ("The model reaches higher accuracies than the teacher.", {"accuracies"}),
+    ],
+)
+def test_measures_of_efficiency_and_without_numbers(nlp, abstract, expected):
+    _assert_targets(_extract(nlp, "A Paper", abstract), RelationType.MEASURES, expected)
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "expected"),
+    [
+        ("Trading Accuracy for Latency in Mobile Vision", "We study small detectors on phones.",
+         {"Accuracy", "Latency"}),
+        ("A Paper", "We define the mean per-joint position error (MPJPE) and lower MPJPE by 9 mm.",
+         {"mean per-joint position error"}),
+        ("A Paper", "Our speller reaches high information transfer rates (ITRs) of 200 bits/min.",
+         {"information transfer rates"}),
+        # a long form that does not end in a measure's head noun defines no measure
+        ("A Paper", "We use the Graph Attention Network (GAT) and improve GAT by 2%.", set()),
+    ],
+)
+def test_measures_named_in_titles_and_defined_by_the_paper(nlp, title, abstract, expected):
+    _assert_targets(_extract(nlp, title, abstract), RelationType.MEASURES, expected)

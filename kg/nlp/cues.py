@@ -38,6 +38,10 @@ class Cues:
     units: dict[str, str]
     metric_widen_stop: frozenset[str]
     metric_widen_verb: re.Pattern[str]
+    gated_measures: frozenset[str]
+    measure_change_before: FoldedPattern
+    number_format: FoldedPattern
+    definition_metric_heads: frozenset[str]
 
 
 #: Head nouns of task names ("… recognition", "… learning"): a phrase ending in one names a problem or a
@@ -136,10 +140,19 @@ def load_cues() -> Cues:
             line.strip().lower() for line in generic.splitlines() if line.strip() and not line.startswith("# ")
         ),
         generic_heads=frozenset(w.lower() for w in data["generic_heads"]),
-        metric_before=FoldedPattern(rf"(?:{_alt(data['metric_modifiers_before'])})\s+$"),
+        metric_before=FoldedPattern(rf"(?<![\w-])(?:{_alt(data['metric_modifiers_before'])})\s+$"),
         metric_after=FoldedPattern(rf"\s+(?:{_alt(data['metric_modifiers_after'])})\b"),
         units=dict(data["result_units"]),
         metric_widen_stop=frozenset(w.lower() for w in data["metric_widen_stop"]),
+        gated_measures=frozenset(w.lower() for w in data["gated_measures"]),
+        measure_change_before=FoldedPattern(
+            rf"(?<![\w-])(?:{_alt(data['measure_change_before'])})"
+            r"(?:\s+(?:the|its|their|our|a|an|much|significantly|substantially|greatly|further|dramatically|"
+            r"considerably|consistently))*\s+$"),
+        number_format=FoldedPattern(
+            rf"(?:(?<![\w-])(?:{_alt(data['number_format_before'])})[\s-]+precision(?![\w-])"
+            rf"|(?<![\w-])precision[\s-]+(?:{_alt(data['number_format_after'])})(?![\w-]))"),
+        definition_metric_heads=frozenset(w.lower() for w in data["definition_metric_heads"]),
         metric_widen_verb=re.compile(rf"^(?:{'|'.join(map(re.escape, data['metric_widen_verbs']))})(?:e|es|s|ing)?$"),
     )
 

@@ -22,6 +22,7 @@ from spacy.util import filter_spans
 
 from kg.lexicon import Lexicon, LexiconEntry, load_lexicon
 from kg.model import EntityType
+from kg.nlp.cues import load_cues
 from kg.nlp.sentences import doc_text
 from kg.nlp.tokenizer import customize_tokenizer
 
@@ -56,6 +57,22 @@ def _variants(names: Iterable[str]) -> list[str]:
     return out
 
 
+def _plurals(names: Iterable[str]) -> list[str]:
+    """Plural spellings of measure names whose last word is a lower-case noun: abstracts report
+    "accuracies", "error rates", "compression ratios" as often as the singular. The prose-like measure words
+    of ``gated_measures`` get none: "speeds up" and "it costs" are verbs."""
+    gated = load_cues().gated_measures
+    out = []
+    for name in names:
+        if name.lower() in gated:
+            continue
+        last = name.rsplit(" ", 1)[-1]
+        if not re.fullmatch(r"[a-z]{3,}", last) or last.endswith(("s", "x", "sh", "ch")):
+            continue
+        out.append(name[:-1] + "ies" if re.search(r"[^aeiou]y$", last) else name + "s")
+    return out
+
+
 _SLASHED_WORD = re.compile(r"(?<![\w\-/])[\w\-+.]*\w(?:/[\w\-+.]*\w)+")
 
 
@@ -68,7 +85,10 @@ class LexiconMatcher:
         exact_terms: dict[str, list[str]] = {}
         folded_terms: dict[str, list[str]] = {}
         for entry in self.lexicon.entries:
-            for term in _variants(entry.names()):
+            names = list(entry.names())
+            if entry.type is EntityType.METRIC:
+                names += _plurals(names)
+            for term in _variants(names):
                 proper = entry.type in (EntityType.DATASET, EntityType.BENCHMARK, EntityType.METHOD)
                 bucket = exact_terms if _case_sensitive(term, proper) else folded_terms
                 bucket.setdefault(entry.id, []).append(term)
@@ -87,7 +107,10 @@ class LexiconMatcher:
     @staticmethod
     @functools.lru_cache(maxsize=4096)
     def _lower_names(entry: LexiconEntry) -> frozenset[str]:
-        return frozenset(n for n in entry.names() if n.islower())
+        names = list(entry.names())
+        if entry.type is EntityType.METRIC:
+            names += _plurals(names)
+        return frozenset(n for n in names if n.islower())
 
     def __call__(self, doc: Doc) -> Doc:
         matches: dict[tuple[int, int], str] = {}

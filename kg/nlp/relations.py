@@ -420,7 +420,7 @@ _QUALITATIVE = FoldedPattern(
     r"excessive|prohibitive)\s+$")
 # "accuracy of 53.1", "power consumption of 2.63 W", "mAP: 84.8": the measure's value follows it.
 _VALUE_AFTER = re.compile(r"\s*(?:of|is|was|=|:|at|reaches|reached)?\s*(?:about|around|only|up to|nearly|over)?\s*"
-                          r"[-+]?\d")
+                          r"[-+]?\d(?![\d.,]*-[a-z])")  # "accuracy of 10-day forecasts" gives no value
 _BARE_MEASURES = frozenset({"accuracy", "efficiency", "performance", "speed", "robustness", "quality", "memory",
                             "computational cost", "computation cost", "running time", "runtime", "training time",
                             "inference time", "inference speed", "training speed", "power consumption"})
@@ -439,7 +439,84 @@ def _part_of_name(text: str, start: int, end: int, s0: int) -> bool:
     return prev_cap or next_cap
 
 
-def measured_metrics(text: str, sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Finding]:
+# "reduces CPU traffic by 87%", "parameters of 3.6M": the measure's change or value follows it.
+_CHANGE_AFTER = re.compile(r"\s*(?:by|of|to|from)\s+(?:about|around|up to|nearly|over|only|approximately|~)?\s*"
+                           r"[-+]?\d")
+# "40x speedup", "0.7% parameters", "3.6M parameters", "60% fewer parameters": a value stands right before.
+_VALUE_BEFORE = re.compile(
+    r"(?:\d\s?(?:%|x|×|times|-fold)|(?:only|just|mere|fewer|less than)\s+\d[\d.,]*\s?[KMB]?)\s+"
+    r"(?:(?:fewer|less|lower|higher|faster|more|of the|of its|the)\s+)?$")
+
+
+def changed_measure(text: str, s0: int, start: int, end: int, s1: int) -> bool:
+    """Whether the text right around a measure says it moved or gives its value.
+
+    "reduces training time", "in terms of energy, latency and area", "fewer parameters", "speedup of 3x",
+    "40x acceleration" evaluate with the measure even when no number stands beside it; "with a large
+    number of parameters" or "at training time" do not. Only the clause next to the mention is read, so
+    a number elsewhere in the sentence proves nothing for it.
+    """
+    cues = load_cues()
+    before = max(s0, start - 60)
+    cue = cues.measure_change_before.search(text, before, start)
+    if cue and not _PURPOSE.search(text, max(s0, cue.start() - 30), cue.start()) \
+            and not _CONCESSIVE.search(text, max(s0, cue.start() - 40), cue.start()):
+        return True
+    # a list ("in terms of energy, latency, and area"): the cue stands before the first member
+    lead = _LIST_LEAD.search(text, before, start)
+    if lead and cues.measure_change_before.search(text, max(s0, lead.start() - 60), lead.start()):
+        return True
+    if _VALUE_BEFORE.search(text, max(s0, start - 20), start):
+        return True
+    return _CHANGE_AFTER.match(text, end, min(s1, end + 40)) is not None
+
+
+def _clause_bounds(sentences: list[tuple[int, int]], start: int, end: int) -> tuple[int, int, int, int]:
+    s0, s1 = sentence_of(sentences, start)
+    return s0, start, end, s1 or end
+
+
+# "to reduce the cost", "would like to reduce", "ways to lower": a goal stated, not a change measured.
+_PURPOSE = re.compile(r"(?<![\w-])to\s+(?:further\s+|significantly\s+|greatly\s+)?$", re.I)
+# "Despite improvements in forecast accuracy, …": a change conceded as background, not one this paper reports.
+_CONCESSIVE = re.compile(r"(?<![\w-])(?:despite|although|though|even if|while)\b", re.I)
+# "at training time", "during inference time": when something happens, not how long it takes.
+_WHEN = re.compile(r"(?<![\w-])(?:at|during|in)\s+(?:the\s+)?$", re.I)
+
+
+# The members before a measure in a list: "energy, latency, and " before "area".
+_LIST_LEAD = re.compile(r"(?:[\w\-]+(?:\s[\w\-]+)?,\s+)+(?:and\s+|or\s+)?$|[\w\-]+(?:\s[\w\-]+)?\s+(?:and|or)\s+$")
+
+
+_GOAL_VERB = re.compile(r"(?<![\w-])to\s+(?:[a-z]+ly\s+)?([a-z]+)\s+(?:(?:the|its|their|our|model)\s+)?$", re.I)
+_DETERMINER = frozenset({"the", "a", "an", "its", "their", "our", "this", "these", "be", "have"})
+
+
+def _stated_goal(text: str, s0: int, start: int) -> bool:
+    """A measure named as what someone wants ("to enhance detection accuracy", "To preserve accuracy, we …",
+    "aims to optimize the accuracy") is a goal, not an evaluation: no number or change is reported."""
+    m = _GOAL_VERB.search(text, max(s0, start - 40), start)
+    if m and m.group(1).lower() not in _DETERMINER and m.group(1).lower() not in load_cues().metric_widen_stop:
+        return True
+    if text[s0:s0 + 3] == "To ":
+        comma = text.find(",", s0, start)
+        return comma < 0  # the mention stands in the sentence's opening purpose clause
+    return False
+
+
+def _in_name_list(text: str, start: int, end: int, mentions: list[Mention]) -> bool:
+    """An acronym-shaped metric ("MAE") listed by comma between two method names is a model there."""
+    if not text[start:end].isupper():
+        return False
+    methods = {(s, e) for s, e, t, _ in mentions if t == EntityType.METHOD.value}
+    prev = next((s for s, e in methods if 0 <= start - e <= 2 and text[e:start].strip() == ","), None)
+    nxt = next((e for s, e in methods if 0 <= s - end <= 2 and text[end:s].strip() == ","), None)
+    return prev is not None and nxt is not None
+
+
+def measured_metrics(
+    text: str, sentences: list[tuple[int, int]], mentions: list[Mention], title_end: int = -1
+) -> list[Finding]:
     cues = load_cues()
     out: list[Finding] = []
     metric_mentions = [(s, e) for s, e, t, _ in mentions if t == EntityType.METRIC.value]
@@ -451,15 +528,35 @@ def measured_metrics(text: str, sentences: list[tuple[int, int]], mentions: list
         sent = text[s0:s1]
         if _part_of_name(text, start, end, s0) or text[start:end] in modifiers:
             continue
+        if cues.number_format.search(text, max(s0, start - 20), min(s1, end + 25)) \
+                and "precision" in text[start:end].lower():
+            continue  # "mixed precision training", "FP16 precision": a number format, not a measure
+        if text[start:end].lower().endswith("time") and _WHEN.search(text, max(s0, start - 15), start):
+            continue  # "at training time"
+        if _in_name_list(text, start, end, mentions):
+            continue  # "ResNet, ViT, MAE, DETR": an acronym listed among models names a model
         if text[start:end].lower() in _BARE_MEASURES and _QUALITATIVE.search(text, max(s0, start - 30), start) \
                 and not _NUMBER.search(sent) and not re.search(r"\bthan\b", text[end:s1]):
             continue  # "with high accuracy" (but "better accuracy than prior approaches" is a comparison)
+        changed = changed_measure(text, s0, start, end, s1)
+        if text[start:end].lower() in cues.gated_measures:
+            # "speed", "parameters", "cost": common prose words, a measure only where the text moves them.
+            if changed:
+                out.append((RelationType.MEASURES.value, start, end, "kg_relations:measures:changed", 0.75))
+            continue
         if _VALUE_AFTER.match(text, end, min(s1, end + 40)):
             out.append((RelationType.MEASURES.value, start, end, "kg_relations:measures:value", 0.85))
         elif _NUMBER.search(sent) or re.search(r"\d", sent) and _has(cues.measure, sent):
             out.append((RelationType.MEASURES.value, start, end, "kg_relations:measures:reported", 0.85))
+        elif _stated_goal(text, s0, start):
+            continue
         elif _has(cues.measure, sent) and _has(_FIRST_PERSON, sent):
             out.append((RelationType.MEASURES.value, start, end, "kg_relations:measures:evaluated", 0.6))
+        elif changed:
+            out.append((RelationType.MEASURES.value, start, end, "kg_relations:measures:changed", 0.6))
+        elif title_end > 0 and start < title_end:
+            # "Accuracy vs. Training Time", "Scaling Laws for BLEU": a measure a title names is the paper's topic
+            out.append((RelationType.MEASURES.value, start, end, "kg_relations:measures:title", 0.55))
     return out
 
 
@@ -603,7 +700,7 @@ def find_relations(
     return (
         beats
         + used_datasets(text, sentences, mentions, beaten)
-        + measured_metrics(text, sentences, mentions)
+        + measured_metrics(text, sentences, mentions, title_end)
         + addressed_tasks(text, sentences, mentions, title_end)
     )
 
@@ -611,6 +708,33 @@ def find_relations(
 # How a lexicon mention of each type widens over the words that make it more specific.
 _WIDEN = {EntityType.METRIC.value: extend_metric_span, EntityType.TASK.value: extend_task_span,
           EntityType.DATASET.value: extend_dataset_span, EntityType.BENCHMARK.value: extend_dataset_span}
+
+
+def defined_metrics(
+    text: str, pairs: Sequence[tuple[tuple[int, int], tuple[int, int]]], mentions: Sequence[Mention]
+) -> list[Mention]:
+    """Metric mentions for acronyms the paper defines with a measure's long form.
+
+    "mean absolute error (MAE)", "information transfer rates (ITRs)", "discovery acceleration factors (DAF)":
+    whatever the lexicon knows, a long form ending in a measure's head noun defines a measure, and every
+    later use of the short form ("reduces MPJPE by 9%") names it. Spans another mention already covers
+    are left to it.
+    """
+    heads = load_cues().definition_metric_heads
+    taken = [(s, e) for s, e, _, _ in mentions]
+    out: list[Mention] = []
+    for (a0, a1), (l0, l1) in pairs:
+        last = text[l0:l1].rsplit(None, 1)[-1].lower()
+        if last not in heads and not (last.endswith("s") and last[:-1] in heads):
+            continue
+        short = text[a0:a1]
+        spans = [(l0, l1)] + [(m.start(), m.end()) for m in
+                              re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text)]
+        for s, e in spans:
+            if not any(s < e2 and s2 < e for s2, e2 in taken):
+                out.append((s, e, EntityType.METRIC.value, "abbreviation:metric"))
+                taken.append((s, e))
+    return out
 
 
 def doc_mentions(doc: Doc) -> list[Mention]:
@@ -624,10 +748,18 @@ def doc_mentions(doc: Doc) -> list[Mention]:
     if cached is not None and cached[0] is lexicon_matches and cached[1] is candidates:
         return cached[2]
     text = doc_text(doc)
-    mentions: list[Mention] = [
-        (*(_WIDEN[t](text, s, e) if t in _WIDEN else (s, e)), t, f"lexicon:{i}")
-        for s, e, t, i in (lexicon_matches or [])
-    ]
+    # "speed", "parameters", "cost" are prose far more often than measures: such a lexicon match is a metric
+    # mention only where the text moves the measure or gives its value ("fewer parameters", "cost by 30%").
+    gated = load_cues().gated_measures
+    sentences = doc._.kg_sentences or [(0, len(text))]
+    mentions: list[Mention] = []
+    for s, e, t, i in lexicon_matches or []:
+        a, b = _WIDEN[t](text, s, e) if t in _WIDEN else (s, e)
+        if t == EntityType.METRIC.value and text[s:e].lower() in gated and b == e \
+                and not changed_measure(text, *_clause_bounds(sentences, a, b)):
+            continue
+        mentions.append((a, b, t, f"lexicon:{i}"))
+    mentions += defined_metrics(text, doc._.kg_abbreviations or [], mentions)
     taken = [(s, e) for s, e, _, _ in mentions]
     for s, e, t, rule, _conf, _proposed in candidates or []:
         if not any(s < e2 and s2 < e for s2, e2 in taken):
