@@ -826,7 +826,7 @@ def test_metric_mentions_widen_over_their_modifiers(text, metric, widened):
     [
         # efficiency and cost measures, where the text moves them or gives their value
         ("Our scheduler needs 40% fewer GPU hours and cuts CO2 emissions by half.", {"GPU hours", "CO2 emissions"}),
-        ("The pruned network keeps only 2.1M parameters.", {"parameters"}),
+        ("Each query takes 30% less computation time and 2x less compute.", {"computation time", "compute"}),
         ("It lowers the communication volume between workers by 3x.", {"communication volume"}),
         ("Caching reduces energy by 21% and speeds up decoding.", {"energy"}),
         ("The new kernel lowers the per-token inference cost.", {"per-token inference cost"}),
@@ -862,6 +862,12 @@ def test_measures_of_efficiency_and_without_numbers(nlp, abstract, expected):
          {"information transfer rates"}),
         # a long form that does not end in a measure's head noun defines no measure
         ("A Paper", "We use the Graph Attention Network (GAT) and improve GAT by 2%.", set()),
+        # a list the text introduces as measures, known to the lexicon or not; it ends at a preposition
+        ("A Paper", "It wins in terms of sharpness, colour fidelity and contrast for all scenes.",
+         {"sharpness", "colour fidelity", "contrast"}),
+        ("A Paper", "We compare metrics such as fluency and topical coherence on 3 corpora.",
+         {"fluency", "topical coherence"}),
+        ("A Paper", "It is better in terms of both performance and efficiency.", set()),
     ],
 )
 def test_measures_named_in_titles_and_defined_by_the_paper(nlp, title, abstract, expected):

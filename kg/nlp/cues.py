@@ -42,6 +42,8 @@ class Cues:
     measure_change_before: FoldedPattern
     number_format: FoldedPattern
     definition_metric_heads: frozenset[str]
+    metric_list: FoldedPattern
+    metric_list_not_items: frozenset[str]
 
 
 #: Head nouns of task names ("… recognition", "… learning"): a phrase ending in one names a problem or a
@@ -153,6 +155,8 @@ def load_cues() -> Cues:
             rf"(?:(?<![\w-])(?:{_alt(data['number_format_before'])})[\s-]+precision(?![\w-])"
             rf"|(?<![\w-])precision[\s-]+(?:{_alt(data['number_format_after'])})(?![\w-]))"),
         definition_metric_heads=frozenset(w.lower() for w in data["definition_metric_heads"]),
+        metric_list=FoldedPattern(rf"(?<![\w-])(?:{_alt(data['metric_list_cues'])})\s+(?:(?:both|the)\s+)?"),
+        metric_list_not_items=frozenset(w.lower() for w in data["metric_list_not_items"]),
         metric_widen_verb=re.compile(rf"^(?:{'|'.join(map(re.escape, data['metric_widen_verbs']))})(?:e|es|s|ing)?$"),
     )
 

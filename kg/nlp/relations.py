@@ -457,6 +457,8 @@ def changed_measure(text: str, s0: int, start: int, end: int, s1: int) -> bool:
     a number elsewhere in the sentence proves nothing for it.
     """
     cues = load_cues()
+    if valued_measure(text, s0, start, end, s1):
+        return True
     before = max(s0, start - 60)
     cue = cues.measure_change_before.search(text, before, start)
     if cue and not _PURPOSE.search(text, max(s0, cue.start() - 30), cue.start()) \
@@ -466,6 +468,12 @@ def changed_measure(text: str, s0: int, start: int, end: int, s1: int) -> bool:
     lead = _LIST_LEAD.search(text, before, start)
     if lead and cues.measure_change_before.search(text, max(s0, lead.start() - 60), lead.start()):
         return True
+    return False
+
+
+def valued_measure(text: str, s0: int, start: int, end: int, s1: int) -> bool:
+    """Whether a value stands right beside a measure: "40x speedup", "only 0.7% of the parameters",
+    "parameters by over 60%", "a speedup of 3x"."""
     if _VALUE_BEFORE.search(text, max(s0, start - 20), start):
         return True
     return _CHANGE_AFTER.match(text, end, min(s1, end + 40)) is not None
@@ -520,6 +528,7 @@ def measured_metrics(
     cues = load_cues()
     out: list[Finding] = []
     metric_mentions = [(s, e) for s, e, t, _ in mentions if t == EntityType.METRIC.value]
+    listed = {(s, e) for s, e, _, rule in mentions if rule == "pattern:metric_list"}
     # A word this paper uses as a modifier somewhere ("SAR imagery", "SAR foundation models") names a
     # modality here, not a measure, wherever it stands.
     modifiers = {text[s:e] for s, e in metric_mentions if _METRIC_AS_MODIFIER.match(text, e)}
@@ -538,6 +547,10 @@ def measured_metrics(
         if text[start:end].lower() in _BARE_MEASURES and _QUALITATIVE.search(text, max(s0, start - 30), start) \
                 and not _NUMBER.search(sent) and not re.search(r"\bthan\b", text[end:s1]):
             continue  # "with high accuracy" (but "better accuracy than prior approaches" is a comparison)
+        if (start, end) in listed:
+            # "in terms of noise, fidelity and contrast": the list's cue says what its members are
+            out.append((RelationType.MEASURES.value, start, end, "kg_relations:measures:listed", 0.6))
+            continue
         changed = changed_measure(text, s0, start, end, s1)
         if text[start:end].lower() in cues.gated_measures:
             # "speed", "parameters", "cost": common prose words, a measure only where the text moves them.
@@ -737,6 +750,49 @@ def defined_metrics(
     return out
 
 
+# One list member: one to three lower-case words ("reconstruction fidelity") or a coined name ("SSIM").
+_LIST_ITEM_WORDS = re.compile(r"(?:[a-z][a-z\-]*|[A-Z][\w\-@]*)(?:\s(?!(?:and|or)\b)[a-z][a-z\-]*){0,2}")
+_LIST_SEP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_LIST_STOP = frozenset({"for", "on", "in", "with", "of", "compared", "while", "across", "than", "over", "under",
+                        "without", "at", "by", "from", "to", "when", "which", "that", "as", "respectively"})
+
+
+def listed_metrics(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """Measures listed after "in terms of" or "metrics such as", named in the lexicon or not.
+
+    "advantages in terms of noise, reconstruction fidelity and contrast", "key metrics such as coherence,
+    diversity, and quality": the phrase says what the list is, so its members are measures whatever their
+    words. A member ends at a preposition or clause word ("contrast for both …"); framing words ("both",
+    "performance", "quantitative") are not members. Spans another mention covers are left to it.
+    """
+    cues = load_cues()
+    taken = [(s, e) for s, e, _, _ in mentions]
+    out: list[Mention] = []
+    for cue in cues.metric_list.finditer(text):
+        pos = cue.end()
+        for _ in range(6):
+            m = _LIST_ITEM_WORDS.match(text, pos)
+            if not m:
+                break
+            words = m.group().split()
+            cut = next((i for i, w in enumerate(words) if w.lower() in _LIST_STOP), len(words))
+            words = words[:cut]
+            if not words:
+                break
+            s, e = m.start(), m.start() + len(" ".join(words))
+            framing = {words[0].lower(), words[-1].lower()} & cues.metric_list_not_items
+            if not framing and not words[0].endswith("ed") and not any(s < e2 and s2 < e for s2, e2 in taken):
+                out.append((s, e, EntityType.METRIC.value, "pattern:metric_list"))
+                taken.append((s, e))
+            if cut < len(m.group().split()):
+                break  # the list ran into a preposition: it ended
+            sep = _LIST_SEP.match(text, e)
+            if not sep:
+                break
+            pos = sep.end()
+    return out
+
+
 def doc_mentions(doc: Doc) -> list[Mention]:
     """Lexicon matches plus candidates that do not overlap one, as (start, end, type, rule).
 
@@ -755,11 +811,13 @@ def doc_mentions(doc: Doc) -> list[Mention]:
     mentions: list[Mention] = []
     for s, e, t, i in lexicon_matches or []:
         a, b = _WIDEN[t](text, s, e) if t in _WIDEN else (s, e)
-        if t == EntityType.METRIC.value and text[s:e].lower() in gated and b == e \
+        core = text[s:e].lower()
+        if t == EntityType.METRIC.value and core in gated and b == e \
                 and not changed_measure(text, *_clause_bounds(sentences, a, b)):
             continue
         mentions.append((a, b, t, f"lexicon:{i}"))
     mentions += defined_metrics(text, doc._.kg_abbreviations or [], mentions)
+    mentions += listed_metrics(text, mentions)
     taken = [(s, e) for s, e, _, _ in mentions]
     for s, e, t, rule, _conf, _proposed in candidates or []:
         if not any(s < e2 and s2 < e for s2, e2 in taken):
