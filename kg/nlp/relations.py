@@ -465,7 +465,8 @@ def changed_measure(text: str, s0: int, start: int, end: int, s1: int) -> bool:
             and not _CONCESSIVE.search(text, max(s0, cue.start() - 40), cue.start()):
         return True
     # a list ("in terms of energy, latency, and area"): the cue stands before the first member
-    lead = _LIST_LEAD.search(text, before, start)
+    window = text[before:start]
+    lead = _LIST_LEAD.search(text, before, start) if ", " in window or " and " in window or " or " in window else None
     if lead and cues.measure_change_before.search(text, max(s0, lead.start() - 60), lead.start()):
         return True
     return False
@@ -493,7 +494,9 @@ _WHEN = re.compile(r"(?<![\w-])(?:at|during|in)\s+(?:the\s+)?$", re.I)
 
 
 # The members before a measure in a list: "energy, latency, and " before "area".
-_LIST_LEAD = re.compile(r"(?:[\w\-]+(?:\s[\w\-]+)?,\s+)+(?:and\s+|or\s+)?$|[\w\-]+(?:\s[\w\-]+)?\s+(?:and|or)\s+$")
+# (Members start at a word start and are matched possessively: the window is searched once per measure.)
+_LIST_LEAD = re.compile(r"(?<![\w-])(?:[\w\-]++(?:\s[\w\-]++)?,\s+)++(?:and\s+|or\s+)?$"
+                        r"|(?<![\w-])[\w\-]++(?:\s[\w\-]++)?\s+(?:and|or)\s+$")
 
 
 _GOAL_VERB = re.compile(r"(?<![\w-])to\s+(?:[a-z]+ly\s+)?([a-z]+)\s+(?:(?:the|its|their|our|model)\s+)?$", re.I)
