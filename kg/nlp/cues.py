@@ -44,6 +44,8 @@ class Cues:
     definition_metric_heads: frozenset[str]
     metric_list: FoldedPattern
     metric_list_not_items: frozenset[str]
+    moved_by_value: FoldedPattern
+    moved_not_heads: frozenset[str]
 
 
 #: Head nouns of task names ("… recognition", "… learning"): a phrase ending in one names a problem or a
@@ -157,6 +159,11 @@ def load_cues() -> Cues:
         definition_metric_heads=frozenset(w.lower() for w in data["definition_metric_heads"]),
         metric_list=FoldedPattern(rf"(?<![\w-])(?:{_alt(data['metric_list_cues'])})\s+(?:(?:both|the)\s+)?"),
         metric_list_not_items=frozenset(w.lower() for w in data["metric_list_not_items"]),
+        moved_by_value=FoldedPattern(
+            rf"(?<![\w-])(?:{_alt(data['moved_by_value_verbs'])})\s+(?:(?:the|its|their|our)\s+)?"
+            r"((?:[\w\-]+\s+){0,4}?[\w\-]+)\s+by\s+(?:a factor of\s+|up to\s+|over\s+|about\s+|nearly\s+|"
+            r"around\s+|approximately\s+|~\s*)?\d"),
+        moved_not_heads=frozenset(w.lower() for w in data["moved_by_value_not_heads"]),
         metric_widen_verb=re.compile(rf"^(?:{'|'.join(map(re.escape, data['metric_widen_verbs']))})(?:e|es|s|ing)?$"),
     )
 
