@@ -807,6 +807,7 @@ def test_dataset_edition_year_is_part_of_the_name(nlp):
         ("our model keeps higher accuracy", "accuracy", "accuracy"),
         ("with competitive accuracy on both", "accuracy", "accuracy"),
         ("it has reduced error on long inputs", "error", "error"),
+        ("it gives a factor two speed gain", "speed", "speed"),
         ("it reaches 80.1% ImageNet top-1 accuracy", "accuracy", "top-1 accuracy"),
         ("the rolling SIM method", "SIM", "SIM"),
         # a plural "scores" is a wrapper around several values, not part of the measure's name
@@ -875,6 +876,9 @@ def test_measures_of_efficiency_and_without_numbers(nlp, abstract, expected):
         # an activity, a generic head, a phrase with "of" or with a model's name is not a measure
         ("A Paper", "It accelerates training by 3x and improves performance by 2%.", set()),
         ("A Paper", "It improves the recall of ViT by 2% and speeds up BERT training by 4x.", {"recall"}),
+        # a leaderboard metric name that opens with a dataset is the dataset's measure
+        ("A Paper", "Our model reaches 80.1% ImageNet top-1 accuracy with 2x fewer FLOPs.",
+         {"top-1 accuracy", "FLOPs"}),
     ],
 )
 def test_measures_named_in_titles_and_defined_by_the_paper(nlp, title, abstract, expected):

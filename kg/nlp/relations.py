@@ -841,7 +841,18 @@ def doc_mentions(doc: Doc) -> list[Mention]:
     gated = load_cues().gated_measures
     sentences = doc._.kg_sentences or [(0, len(text))]
     mentions: list[Mention] = []
+    lexicon = load_lexicon()
     for s, e, t, i in lexicon_matches or []:
+        if t == EntityType.METRIC.value and " " in text[s:e]:
+            # "ImageNet top-1 accuracy" (a leaderboard's metric name): the dataset it opens with is a
+            # dataset mention, the measure is the rest.
+            first = text[s:e].split(" ", 1)[0]
+            known = lexicon.lookup(first) if first[:1].isupper() else None
+            rest = lexicon.lookup(text[s + len(first) + 1:e])
+            if known is not None and known.type in (EntityType.DATASET, EntityType.BENCHMARK) \
+                    and rest is not None and rest.type is EntityType.METRIC:
+                mentions.append((s, s + len(first), known.type.value, f"lexicon:{known.id}"))
+                s, i = s + len(first) + 1, rest.id
         a, b = _WIDEN[t](text, s, e) if t in _WIDEN else (s, e)
         core = text[s:e].lower()
         if t == EntityType.METRIC.value and core in gated and b == e \
