@@ -43,6 +43,7 @@ class Cues:
     number_format: FoldedPattern
     definition_metric_heads: frozenset[str]
     metric_list: FoldedPattern
+    metric_list_phrases: tuple[str, ...]
     metric_list_not_items: frozenset[str]
     moved_by_value: FoldedPattern
     moved_not_heads: frozenset[str]
@@ -85,6 +86,17 @@ class FoldedPattern:
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         pattern, subject = self._pick(text)
         return pattern.match(subject, pos, endpos)
+
+    def window(self, text: str, pos: int, endpos: int) -> tuple[int, int] | None:
+        """Offsets (into ``text``) of the first match inside ``text[pos:endpos]``, or None.
+
+        Why: :meth:`search` lower-cases the whole text on every call; a rule that looks a few words around
+        each mention would make that quadratic in the abstract's length. Only the window is lower-cased
+        here (the window's edges count as word boundaries).
+        """
+        pos = max(0, pos)
+        m = self.search(text[pos:endpos])
+        return (pos + m.start(), pos + m.end()) if m else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         pattern, subject = self._pick(text)
@@ -158,6 +170,7 @@ def load_cues() -> Cues:
             rf"|(?<![\w-])precision[\s-]+(?:{_alt(data['number_format_after'])})(?![\w-]))"),
         definition_metric_heads=frozenset(w.lower() for w in data["definition_metric_heads"]),
         metric_list=FoldedPattern(rf"(?<![\w-])(?:{_alt(data['metric_list_cues'])})\s+(?:(?:both|the)\s+)?"),
+        metric_list_phrases=tuple(w.lower() for w in data["metric_list_cues"]),
         metric_list_not_items=frozenset(w.lower() for w in data["metric_list_not_items"]),
         moved_by_value=FoldedPattern(
             rf"(?<![\w-])(?:{_alt(data['moved_by_value_verbs'])})\s+(?:(?:the|its|their|our)\s+)?"
@@ -217,9 +230,9 @@ def extend_metric_span(text: str, start: int, end: int, max_words: int = 3) -> t
     # it stands in ("rolling SIM imaging"), so only the listed modifiers widen it ("validation mAP").
     prose_head = any(c.islower() for c in text[start:end]) and not is_name_token(text[start:end])
     for _ in range(max_words):
-        m = cues.metric_before.search(text, max(0, start - 40), start)
-        if m and m.end() == start:
-            start = m.start()
+        hit = cues.metric_before.window(text, start - 40, start)
+        if hit and hit[1] == start:
+            start = hit[0]
             continue
         w = _PREV_METRIC_WORD.search(text, max(0, start - 40), start) if prose_head else None
         if not w:
@@ -229,9 +242,9 @@ def extend_metric_span(text: str, start: int, end: int, max_words: int = 3) -> t
                 or cues.metric_widen_verb.match(word):
             break
         start = w.start(1)
-    m = cues.metric_after.match(text, end)
-    if m:
-        end = m.end()
+    hit = cues.metric_after.window(text, end, end + 40)
+    if hit and hit[0] == end:
+        end = hit[1]
     return start, end
 
 

@@ -460,14 +460,14 @@ def changed_measure(text: str, s0: int, start: int, end: int, s1: int) -> bool:
     if valued_measure(text, s0, start, end, s1):
         return True
     before = max(s0, start - 60)
-    cue = cues.measure_change_before.search(text, before, start)
-    if cue and not _PURPOSE.search(text, max(s0, cue.start() - 30), cue.start()) \
-            and not _CONCESSIVE.search(text, max(s0, cue.start() - 40), cue.start()):
+    cue = cues.measure_change_before.window(text, before, start)
+    if cue and not _PURPOSE.search(text, max(s0, cue[0] - 30), cue[0]) \
+            and not _CONCESSIVE.search(text, max(s0, cue[0] - 40), cue[0]):
         return True
     # a list ("in terms of energy, latency, and area"): the cue stands before the first member
     window = text[before:start]
     lead = _LIST_LEAD.search(text, before, start) if ", " in window or " and " in window or " or " in window else None
-    if lead and cues.measure_change_before.search(text, max(s0, lead.start() - 60), lead.start()):
+    if lead and cues.measure_change_before.window(text, max(s0, lead.start() - 60), lead.start()):
         return True
     return False
 
@@ -540,14 +540,14 @@ def measured_metrics(
         sent = text[s0:s1]
         if _part_of_name(text, start, end, s0) or text[start:end] in modifiers:
             continue
-        if cues.number_format.search(text, max(s0, start - 20), min(s1, end + 25)) \
+        if cues.number_format.window(text, max(s0, start - 20), min(s1, end + 25)) \
                 and "precision" in text[start:end].lower():
             continue  # "mixed precision training", "FP16 precision": a number format, not a measure
         if text[start:end].lower().endswith("time") and _WHEN.search(text, max(s0, start - 15), start):
             continue  # "at training time"
         if _in_name_list(text, start, end, mentions):
             continue  # "ResNet, ViT, MAE, DETR": an acronym listed among models names a model
-        if text[start:end].lower() in _BARE_MEASURES and _QUALITATIVE.search(text, max(s0, start - 30), start) \
+        if text[start:end].lower() in _BARE_MEASURES and _QUALITATIVE.window(text, max(s0, start - 30), start) \
                 and not _NUMBER.search(sent) and not re.search(r"\bthan\b", text[end:s1]):
             continue  # "with high accuracy" (but "better accuracy than prior approaches" is a comparison)
         if (start, end) in listed:
@@ -769,6 +769,9 @@ def listed_metrics(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     "performance", "quantitative") are not members. Spans another mention covers are left to it.
     """
     cues = load_cues()
+    low = text.lower()
+    if not any(phrase in low for phrase in cues.metric_list_phrases):
+        return []  # most abstracts have no such list: a substring test spares the regex scan
     taken = [(s, e) for s, e, _, _ in mentions]
     out: list[Mention] = []
     for cue in cues.metric_list.finditer(text):
@@ -796,6 +799,10 @@ def listed_metrics(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     return out
 
 
+_BY_VALUE = re.compile(r"\sby\s+(?:a factor of\s+|up to\s+|over\s+|about\s+|nearly\s+|around\s+|"
+                       r"approximately\s+|~\s*)?\d")
+
+
 def moved_metrics(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     """Measures the text changes by a stated amount: "reduces data transfer time by 47.1%", "saves system
     power by 12%", "reduce the FLOPs and parameters by over 60%".
@@ -808,9 +815,15 @@ def moved_metrics(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     cues = load_cues()
     taken = [(s, e) for s, e, _, _ in mentions]
     out: list[Mention] = []
-    for m in cues.moved_by_value.finditer(text):
-        pos = m.start(1)
-        for part in re.split(r"(\s+and\s+|,\s*)", text[m.start(1):m.end(1)]):
+    # The pattern is run only in the window before each "by <number>" (rare, cheap to find).
+    for anchor in _BY_VALUE.finditer(text):
+        base = max(0, anchor.start() - 100)
+        m = next((m for m in cues.moved_by_value.finditer(text[base:anchor.end()])
+                  if base + m.end() == anchor.end()), None)
+        if m is None:
+            continue
+        pos = base + m.start(1)
+        for part in re.split(r"(\s+and\s+|,\s*)", text[base + m.start(1):base + m.end(1)]):
             s, e = pos, pos + len(part)
             pos = e
             words = part.split()
