@@ -639,12 +639,86 @@ def test_every_lexicon_metric_has_a_direction():
          ["Unsupervised Video Representation Learning"]),
         ("LoRA for Free", []),
         ("Sparse Training for Every Network", []),
+        # framing words ("Robust", "Enhanced", "Redefining", "the") are not part of the task's name
+        ("KDX: Distilling Teachers for Robust Adversarial Training", ["Adversarial Training"]),
+        ("Gated Fusion for Enhanced Building Change Detection", ["Building Change Detection"]),
+        ("Redefining Malware Traffic Classification with Graph Prototypes", ["Malware Traffic Classification"]),
+        ("Fast Schedules for the Adversarial Training of Deep Networks", ["Adversarial Training"]),
+        # a head that only looks like a task's ("-ion", "-ing") is not one
+        ("Reading Depth as Option with Gated Experts", []),
+        ("Sparse Adapters for Medical Imaging", []),
     ],
 )
 def test_title_tasks(title, tasks):
     from kg.nlp.relations import title_tasks
 
     assert [title[a:b] for a, b in title_tasks(title)] == tasks
+
+
+@pytest.mark.parametrize(
+    ("title", "task", "means"),
+    [
+        # "<method> for <task>": a known task name before the "for" is the technique applied
+        ("Deep Q-Learning with Replay for Inventory Control", "Q-Learning", False),
+        ("Graph Contrastive Learning for Molecule Property Prediction", "Contrastive Learning", True),
+        ("Molecule Property Prediction via Graph Contrastive Learning", "Contrastive Learning", True),
+        ("Molecule Property Prediction via Graph Contrastive Learning", "Molecule Property Prediction", False),
+        ("HydraNet: Semantic Segmentation using Data Augmentation", "Semantic Segmentation", False),
+        ("HydraNet: Semantic Segmentation using Data Augmentation", "Data Augmentation", True),
+    ],
+)
+def test_title_means(title, task, means):
+    from kg.nlp.relations import title_means, title_tasks
+
+    s = title.index(task)
+    assert title_means(title, s, s + len(task), title_tasks(title)) is means
+
+
+@pytest.mark.parametrize(
+    ("text", "task", "means"),
+    [
+        ("We pre-train the encoder via contrastive learning on unlabeled scans.", "contrastive learning", True),
+        ("A simple data augmentation strategy closes the gap.", "data augmentation", True),
+        ("The detector is trained by leveraging self-supervised learning.", "self-supervised learning", True),
+        ("We study contrastive learning under label noise.", "contrastive learning", False),
+        ("Our model improves semantic segmentation on city scenes.", "semantic segmentation", False),
+    ],
+)
+def test_task_named_as_the_means(text, task, means):
+    from kg.nlp.relations import means_context
+
+    s = text.index(task)
+    assert means_context(text, s, s + len(task)) is means
+
+
+@pytest.mark.parametrize(
+    ("text", "tasks"),
+    [
+        ("Experiments cover classification and regression tasks on tabular data.", ["regression", "classification"]),
+        ("It also transfers to the challenging surface normal estimation task.", ["surface normal estimation"]),
+        ("Gains hold on three zero-shot classification tasks.", ["zero-shot classification"]),
+        # pretext and pre-training tasks are exercises, not problems; a bare "tasks" names nothing
+        ("We design two pre-training tasks and evaluate on downstream tasks.", []),
+    ],
+)
+def test_head_noun_tasks(text, tasks):
+    from kg.nlp.relations import head_noun_tasks
+
+    assert [text[a:b] for a, b in head_noun_tasks(text)] == tasks
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a sentence that opens by defining or situating a problem names it
+        ("Token pruning aims to drop redundant tokens. We propose a scorer for it.", "Token pruning"),
+        ("Although layer freezing has attracted attention, costs remain. We propose a schedule.", "layer freezing"),
+        ("Adversarial training has been widely used to harden models. We make it cheaper.", "Adversarial training"),
+    ],
+)
+def test_definition_sentences_name_the_task(nlp, abstract, expected):
+    ex = _extract(nlp, "A Paper", abstract)
+    assert any(expected in names for names in _targets(ex, RelationType.ADDRESSES))
 
 
 def test_paper_defined_acronym_overrules_the_lexicon(nlp):

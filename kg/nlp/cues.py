@@ -36,6 +36,8 @@ class Cues:
     metric_before: FoldedPattern
     metric_after: FoldedPattern
     units: dict[str, str]
+    task_framing: FoldedPattern
+    non_task_heads: frozenset[str]
 
 
 #: Head nouns of task names ("… recognition", "… learning"): a phrase ending in one names a problem or a
@@ -137,6 +139,8 @@ def load_cues() -> Cues:
         metric_before=FoldedPattern(rf"(?:{_alt(data['metric_modifiers_before'])})\s+$"),
         metric_after=FoldedPattern(rf"\s+(?:{_alt(data['metric_modifiers_after'])})\b"),
         units=dict(data["result_units"]),
+        task_framing=FoldedPattern(rf"(?:(?:{_alt(data['task_framing_words'])})\s+)+"),
+        non_task_heads=frozenset(w.lower() for w in data["non_task_heads"]),
     )
 
 
@@ -202,6 +206,8 @@ address addresses tackle tackles solve solves improve improves enable enables pe
 study studies investigate investigates consider considers explore explores propose proposes present presents
 introduce introduces achieve achieves target targets focus focuses boost boosts benchmark benchmarks
 """.split())
+#: The same words, for the task rules in ``kg_relations`` that read a phrase leftwards from a head noun.
+TASK_STOP = _TASK_STOP
 
 
 _PREV_WORD = re.compile(r"(?<![\w-])([a-z][a-z\-]*[a-z]) +$")

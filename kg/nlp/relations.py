@@ -29,6 +29,7 @@ from kg.lexicon import load_lexicon
 from kg.model import EntityType, RelationType
 from kg.nlp.cues import (
     TASK_NOUNS,
+    TASK_STOP,
     FoldedPattern,
     anchored_finditer,
     extend_dataset_span,
@@ -463,14 +464,31 @@ def measured_metrics(text: str, sentences: list[tuple[int, int]], mentions: list
     return out
 
 
-_TASK_PATTERNS = (  # (pattern, the rare word every match contains, how far before it a match may start)
+_TASK_PATTERNS = (  # (pattern, the rare word every match contains, how far before it a match may start,
+    #                   whether the phrase must end in a task head noun)
     (re.compile(r"\b(?:the )?(?:task|problem) of ([a-z][\w\- ]{3,60}?)(?=[,.;(]| is| in| and| that| which| with| for)",
-                re.I), re.compile(r"(?i)\b(?:task|problem) of\b"), 8),
+                re.I), re.compile(r"(?i)\b(?:task|problem) of\b"), 8, False),
     (re.compile(r"(?:^|[.;]\s|\n)([A-Z][\w\- ]{3,60}?)(?: \([A-Za-z\-]+\))? (?:is|remains|has become|has been) "
                 r"(?:a|an|one of the)\b[^.]{0,40}?\b(?:task|problem|challenge)", re.M),
      re.compile(r"\b(?:is|remains|has become|has been) (?:a|an|one of the)\b[^.]{0,40}?\b(?:task|problem|challenge)"),
-     90),
+     90, False),
+    # "Global channel pruning (GCP) aims to …", "Adversarial training has been widely used …": a sentence
+    # that opens by defining or situating a problem names it (the phrase must end in a task head noun).
+    (re.compile(r"(?:^|[.;]\s|\n)([A-Z][\w\-]*(?: [\w\-]+){0,5}?)(?: \([A-Za-z\-]+\))? (?:aims? (?:to|at)|refers? to|"
+                r"has (?:been|become|attracted|gained|emerged|received)|plays|is (?:a|an) (?:critical|crucial|"
+                r"fundamental|important|key|essential|core|central|challenging|long-standing|popular|promising|"
+                r"widely)|seeks? to)\b", re.M),
+     re.compile(r"\b(?:aims? (?:to|at)|refers? to|has (?:been|become|attracted|gained|emerged|received)|plays|"
+                r"is (?:a|an) (?:critical|crucial|fundamental|important|key|essential|core|central|challenging|"
+                r"long-standing|popular|promising|widely)|seeks? to)\b"),
+     70, True),
 )
+
+
+# "Although global pruning …", "The 8-bit quantization …": words that open the sentence, not the name.
+_LEADING_FUNCTION_WORDS = re.compile(
+    r"(?:(?:the|a|an|although|though|while|however|since|because|recently|currently|today|nowadays|"
+    r"moreover|furthermore|thus|hence|indeed|in|for|of|on)\s+)+", re.I)
 
 
 _TITLE_FOR = re.compile(
@@ -486,14 +504,6 @@ TASK_HEADS = re.compile(
     r"editing|alignment|discovery|planning|control|search|optimization|adaptation|unlearning|attacks?|transfer)$",
     re.I,
 )
-# Title words that praise or frame a task rather than name it: "Fast High-Resolution Bone Suppression",
-# "Enhancing Unsupervised Video Representation Learning", "Real-World Mathematical Expression Recognition".
-_TITLE_FRAMING = re.compile(
-    r"(?:(?:enhancing|improving|expediting|advancing|boosting|accelerating|scaling|rethinking|revisiting|"
-    r"unleashing|empowering|bridging|exploring|unifying|democratizing|taming|mastering|towards|toward|"
-    r"fast|faster|efficient|scalable|realistic|real-world|high-fidelity|high-quality|accurate|effective|"
-    r"simple|practical|lightweight|better|improved|parsimonious|universal|generalizable|versatile|"
-    r"flexible|stable|reliable|zero-cost|training-free|plug-and-play)\s+)+", re.I)
 _TOO_GENERAL_TASKS = frozenset({"training", "learning", "inference", "evaluation", "testing", "deployment",
                                 "computation", "optimization", "modeling", "modelling"})
 _TITLE_SPLIT = re.compile(r"\s+(?:for|of|in|on|with|via|using|through|by|from)\s+", re.I)
@@ -504,6 +514,7 @@ def title_tasks(title: str) -> list[tuple[int, int]]:
     task-like head noun, so "for Free" or "for Every Network" do not count). A phrase that joins two
     ("Unsupervised Domain Adaptation for LiDAR Segmentation") yields each part that is a task, and words
     that frame rather than name ("Fast", "Enhancing") are left out."""
+    cues = load_cues()
     out: list[tuple[int, int]] = []
     candidates = [(m.start(1), m.end(1)) for m in _TITLE_FOR.finditer(title)]
     lead = _TITLE_LEAD.match(title.split(": ", 1)[-1])
@@ -520,18 +531,120 @@ def title_tasks(title: str) -> list[tuple[int, int]]:
         if not after_of:
             parts.append((pos, b0))
         for a, b in parts:
-            framing = _TITLE_FRAMING.match(title, a, b)
+            # Title words that praise or frame a task rather than name it (cues.json "task_framing_words"):
+            # "Fast High-Resolution Bone Suppression", "Enhancing Unsupervised Video Representation Learning",
+            # "Robust Adversarial Training", "the Adversarial Training of …".
+            framing = cues.task_framing.match(title, a, b)
             if framing:
                 a = framing.end()
             phrase = title[a:b].strip()
             words = phrase.split()
             if not words or not TASK_HEADS.search(words[-1]) or is_name_token(words[0]) and len(words) == 1:
                 continue
+            if words[-1].lower() in cues.non_task_heads:
+                continue  # "Treating Motion as Option", "Medical Imaging": a task-like suffix, not a task
             if phrase.lower() in _TOO_GENERAL_TASKS:
                 continue  # "Efficient Training of …" leaves "Training": too general to be the paper's task
             if (a, a + len(phrase)) not in out:
                 out.append((a, a + len(phrase)))
     return out
+
+
+_TASK_WORD = re.compile(r"\b(?:task|tasks)\b")
+_WORDS_BEFORE = re.compile(r"((?:[A-Za-z0-9][\w\-/]*\s+){0,5}[A-Za-z0-9][\w\-/]*)\s*(?:\([A-Za-z][\w\-]*\)\s*)?$")
+_COORDINATOR_BEFORE = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+
+
+_COUNT_WORDS = frozenset("one two three four five six seven eight nine ten twelve dozens across complete".split())
+# "pre-training tasks", "pretext tasks": the exercises a model is trained with, not the problem it solves.
+_NOT_TASK_PHRASES = frozenset({"pre-training", "pretraining", "pretext", "auxiliary", "proxy", "following"})
+
+
+def _task_phrase_before(text: str, pos: int, max_words: int = 6) -> tuple[int, int] | None:
+    """The task-named phrase that ends right before ``pos``: content words read leftwards until a function
+    word, an evaluative word or punctuation ("the challenging surface normal estimation" → "surface normal
+    estimation"); it must end in a task head noun ("… estimation", "… classification")."""
+    m = _WORDS_BEFORE.search(text, max(0, pos - 90), pos)
+    if not m:
+        return None
+    words = list(re.finditer(r"[A-Za-z0-9][\w\-/]*", m.group(1)))
+    base = m.start(1)
+    keep = len(words)
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i].group().lower()
+        if w in TASK_STOP or w in _COUNT_WORDS or w.endswith(("ly", "ify")) or w[0].isdigit() \
+                or w in load_cues().generic_terms and i < len(words) - 1:
+            break
+        keep = i
+    keep = max(keep, len(words) - max_words)
+    if keep == len(words):
+        return None
+    last = words[-1].group()
+    if not TASK_HEADS.search(last) or last.lower() in load_cues().non_task_heads or last.lower() in _TOO_GENERAL_TASKS \
+            or last.lower() in _NOT_TASK_PHRASES:
+        return None
+    return base + words[keep].start(), base + words[-1].end()
+
+
+def head_noun_tasks(text: str) -> list[tuple[int, int]]:
+    """Phrases the text itself calls a task: "the surface normal estimation task", "classification and
+    regression tasks", "the keyword spotting (KWS) task". ("problem" is left out: "the overfitting
+    problem", "the update locking problem" name issues, not tasks; on train it added more errors than hits.)
+
+    Type evidence from the head noun, so no gazetteer entry is needed, and coordinated names before one
+    head ("X and Y tasks") are each a task.
+    """
+    out: list[tuple[int, int]] = []
+    for m in _TASK_WORD.finditer(text):
+        span = _task_phrase_before(text, m.start())
+        while span is not None and span not in out:
+            out.append(span)
+            coord = _COORDINATOR_BEFORE.search(text, max(0, span[0] - 8), span[0])
+            # A coordinated name is read no longer than the one next to the head noun: without a tagger,
+            # "cover classification and regression tasks" would take the verb along.
+            width = len(text[span[0]:span[1]].split())
+            span = _task_phrase_before(text, coord.start(), width) if coord else None
+    return out
+
+
+_TITLE_CONNECTOR = re.compile(r"\b(for|towards?|via|using|with|through|by|to|of|in|on|from|based on)\s", re.I)
+_MEANS_CONNECTORS = frozenset({"via", "using", "with", "through", "by", "based on"})
+
+
+def title_means(title: str, start: int, end: int, task_spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether a task name in the title is the paper's *means*, not its task.
+
+    A title reads "<method> for <task>" or "<task> via/with <method>": a known task name standing after
+    "via", "using", "with", "through" or "by" ("… Domain Adaptation … Using Contrastive Learning"), or
+    before a "for" that leads to a task phrase ("Deep Reinforcement Learning for Portfolio Optimization",
+    "Shuffle Data Augmentation for 3D Object Detection"), is the technique applied, not the problem.
+    """
+    s0 = title.rfind(": ", 0, start) + 1  # the subtitle after "Name: " is read on its own
+    connectors = [m.group(1).lower() for m in _TITLE_CONNECTOR.finditer(title, s0, start)]
+    if connectors:
+        return connectors[-1] in _MEANS_CONNECTORS
+    follow = _TITLE_CONNECTOR.search(title, end)
+    if follow is None or follow.group(1).lower() != "for":
+        return False
+    return any(a >= follow.end() for a, _ in task_spans)
+
+
+# "via contrastive learning", "by leveraging data augmentation": a task name after these words is the means.
+_MEANS_BEFORE = FoldedPattern(
+    r"\b(?:via|using|leverag\w*|adopt\w*|employ\w*|appl(?:y|ies|ying|ied)|incorporat\w*|integrat\w*|"
+    r"harness\w*|exploit\w*|utiliz\w*)"
+    r"(?:\s+(?:a|an|the|their|our|its|self-supervised|supervised|unsupervised|standard|simple)){0,2}\s+$")
+# "a data augmentation strategy", "a contrastive loss", "learning-based": a technique's head after the name.
+_METHOD_HEAD_AFTER = re.compile(
+    r"[\s-]+(?:based|technique|techniques|strategy|strategies|loss|losses|objective|objectives|scheme|schemes|"
+    r"mechanism|mechanisms|agent|agents|module|modules|regularizer|regularization|paradigm)\b")
+_MIN_TASK_SCORE = 0.75  # a task named only as the means ("via contrastive learning") is not one the paper addresses
+
+
+def means_context(text: str, start: int, end: int) -> bool:
+    """Whether the words around a task name cast it as the technique used, not the problem addressed
+    ("via contrastive learning", "a data augmentation strategy")."""
+    return bool(_MEANS_BEFORE.search(text, max(0, start - 40), start)) or bool(_METHOD_HEAD_AFTER.match(text, end))
 
 
 def addressed_tasks(
@@ -550,21 +663,40 @@ def addressed_tasks(
         if key not in first_span or start < first_span[key][0]:
             first_span[key] = (start, end, rule)
 
+    title = text[:title_end] if title_end > 0 else ""
+    in_title_tasks = title_tasks(title) if title else []
+    task_mentions = [(s, e) for s, e, t, _ in mentions if t == EntityType.TASK.value]
     for start, end, etype, rule in mentions:
         if etype != EntityType.TASK.value:
             continue
         s0, s1 = sentence_of(sentences, start)
         in_title = title_end > 0 and start < title_end
-        score = 3.0 if in_title else (1.5 if _has(cues.task, text[s0:s1]) else 1.0)
+        if in_title and title_means(title, start, end, in_title_tasks + task_mentions):
+            score = 1.0
+        elif not in_title and means_context(text, start, end):
+            score = 0.5
+        else:
+            score = 3.0 if in_title else (1.5 if _has(cues.task, text[s0:s1]) else 1.0)
         add(start, end, score, "lexicon", rule if rule.startswith("lexicon:") else None)
-    if title_end > 0:
-        for a, b in title_tasks(text[:title_end]):
-            add(a, b, 3.5, "title")
-    for pattern, anchor, before in _TASK_PATTERNS:
+    for a, b in in_title_tasks:
+        add(a, b, 3.5, "title")
+    for a, b in head_noun_tasks(text[title_end:] if title_end > 0 else text):
+        offset = max(0, title_end)
+        add(a + offset, b + offset, 1.0, "head")
+    for pattern, anchor, before, needs_head in _TASK_PATTERNS:
         for m in anchored_finditer(pattern, anchor, text, before):
             phrase = m.group(1).strip()
+            lead = _LEADING_FUNCTION_WORDS.match(phrase)
+            p0 = m.start(1) + (lead.end() if lead else 0)
+            phrase = phrase[lead.end():] if lead else phrase
+            if not phrase:
+                continue
+            if needs_head and (not TASK_HEADS.search(phrase.split()[-1])
+                               or phrase.split()[-1].lower() in cues.non_task_heads
+                               or phrase.lower() in _TOO_GENERAL_TASKS):
+                continue  # "This paper aims to …", "Our method has been …": not a task's name
             if 1 <= len(phrase.split()) <= 6 and phrase.lower() not in cues.generic_terms:
-                add(m.start(1), m.start(1) + len(phrase), 2.0, "pattern")
+                add(p0, p0 + len(phrase), 2.0, "pattern")
     # A phrase inside a longer chosen phrase ("object detection" in "multi-view object detection") is the
     # same task named less precisely: fold its score into the longer one.
     for key in list(scored):
@@ -576,7 +708,7 @@ def addressed_tasks(
                 break
     ranked = sorted(scored.items(), key=lambda kv: (-kv[1], first_span[kv[0]][0]))
     out: list[Finding] = []
-    for key, score in ranked[:limit]:
+    for key, score in [kv for kv in ranked if kv[1] >= _MIN_TASK_SCORE][:limit]:
         start, end, rule = first_span[key]
         conf = min(0.95, 0.4 + 0.15 * score)
         out.append((RelationType.ADDRESSES.value, start, end, f"kg_relations:addresses:{rule}", conf))
