@@ -721,6 +721,22 @@ def test_definition_sentences_name_the_task(nlp, abstract, expected):
     assert any(expected in names for names in _targets(ex, RelationType.ADDRESSES))
 
 
+@pytest.mark.parametrize(
+    ("abstract", "absent"),
+    [
+        # a learning paradigm named once in passing is the approach, not the task addressed
+        ("We segment kidney tumours in CT scans. A representation learning stage helps. Dice rises by 3%.",
+         "representation learning"),
+        # ... and a task named only as the means is not addressed either
+        ("We cut the latency of keyword spotting. We pre-train the encoder via contrastive learning.",
+         "contrastive learning"),
+    ],
+)
+def test_tasks_named_in_passing_are_not_addressed(nlp, abstract, absent):
+    ex = _extract(nlp, "A Paper", abstract)
+    assert not any(absent in names for names in _targets(ex, RelationType.ADDRESSES))
+
+
 def test_paper_defined_acronym_overrules_the_lexicon(nlp):
     # The lexicon knows EM as "exact match"; this paper defines EM as electron microscopy.
     ex = _extract(nlp, "A Paper", "We built an electron microscopy (EM) image dataset. It improves EM "
@@ -835,6 +851,11 @@ def test_a_measure_named_more_precisely_is_the_same_entity(nlp):
         ("we address zero-shot image recognition", "image recognition", "zero-shot image recognition"),
         ("Multi-view Object Detection", "Object Detection", "Object Detection"),
         ("Video Models\n\nDenoising", "Denoising", "Denoising"),
+        # a verb or plural before the modifiers ends the name; so do numbers and "like"
+        ("the model converts semantic segmentation masks", "semantic segmentation", "semantic segmentation"),
+        ("a recipe that harnesses continual learning", "continual learning", "continual learning"),
+        ("on four image classification benchmarks", "image classification", "image classification"),
+        ("downstream uses like human pose estimation", "pose estimation", "human pose estimation"),
     ],
 )
 def test_task_mentions_widen_over_their_modifiers(text, task, widened):

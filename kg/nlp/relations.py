@@ -641,6 +641,15 @@ _METHOD_HEAD_AFTER = re.compile(
 _MIN_TASK_SCORE = 0.75  # a task named only as the means ("via contrastive learning") is not one the paper addresses
 
 
+def _min_score(text: str, start: int, end: int) -> float:
+    """The evidence a task candidate needs. A learning paradigm or field ("representation learning",
+    "contrastive learning", "remote sensing"; cues.json "paradigm_task_heads") named once or twice in the
+    abstract is usually the approach or the setting, not the problem addressed: it must be in the title,
+    in a task wording, or named repeatedly (on train such weak paradigm mentions were right 8 times in 35)."""
+    last = text[start:end].rsplit(None, 1)[-1].lower()
+    return 2.0 if last in load_cues().paradigm_heads else _MIN_TASK_SCORE
+
+
 def means_context(text: str, start: int, end: int) -> bool:
     """Whether the words around a task name cast it as the technique used, not the problem addressed
     ("via contrastive learning", "a data augmentation strategy")."""
@@ -708,7 +717,7 @@ def addressed_tasks(
                 break
     ranked = sorted(scored.items(), key=lambda kv: (-kv[1], first_span[kv[0]][0]))
     out: list[Finding] = []
-    for key, score in [kv for kv in ranked if kv[1] >= _MIN_TASK_SCORE][:limit]:
+    for key, score in [kv for kv in ranked if kv[1] >= _min_score(text, *first_span[kv[0]][:2])][:limit]:
         start, end, rule = first_span[key]
         conf = min(0.95, 0.4 + 0.15 * score)
         out.append((RelationType.ADDRESSES.value, start, end, f"kg_relations:addresses:{rule}", conf))
