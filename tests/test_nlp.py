@@ -379,6 +379,17 @@ def test_beats_comparison_wordings(nlp, abstract, expected):
         ("We show experiments on several architectures on CIFAR and ImageNet datasets.", {"CIFAR", "ImageNet"}),
         # quantities are not names; baselines listed with a dataset stay methods
         ("We collect the 4TB dataset and evaluate on COCO with 3% gains.", {"COCO"}),
+        # a background word in another part of the sentence does not make the dataset background
+        ("Compared to previous detectors, SparseDet gains 2.1% AP on PASCAL VOC.", {"PASCAL VOC"}),
+        # a plural data head noun types every name listed before it (a parenthesis after a name is skipped)
+        ("Results on the Kelpie, Marlin-3 and Sandbar (coastal scans) datasets improve by 4%.",
+         {"Kelpie", "Marlin-3", "Sandbar"}),
+        # type evidence against gazetteer dataset names: a head noun after it, a longer name around it
+        ("We study the XOR problem with two-layer networks and report 90% accuracy.", set()),
+        ("It beats VTM-17.0 Intra on Kodak by 3%.", {"Kodak"}),
+        # a list introduced by another kind of noun is of that kind; "benchmark" as a verb names nothing
+        ("Scans cover modalities such as CT, MRI and Ultrasound. We benchmark five segmenters on BraTS with "
+         "3% gains.", {"BraTS"}),
     ],
 )
 def test_uses(nlp, abstract, expected):

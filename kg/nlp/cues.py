@@ -39,6 +39,7 @@ class Cues:
     task_framing: FoldedPattern
     non_task_heads: frozenset[str]
     paradigm_heads: frozenset[str]
+    non_data_heads: frozenset[str]
 
 
 #: Head nouns of task names ("… recognition", "… learning"): a phrase ending in one names a problem or a
@@ -143,6 +144,8 @@ def load_cues() -> Cues:
         task_framing=FoldedPattern(rf"(?:(?:{_alt(data['task_framing_words'])})\s+)+"),
         non_task_heads=frozenset(w.lower() for w in data["non_task_heads"]),
         paradigm_heads=frozenset(w.lower() for w in data["paradigm_task_heads"]),
+        non_data_heads=frozenset(w.lower() for w in data["non_data_heads"])
+        | frozenset(w.lower() for w in data["artifact_heads"]["Method"]),
     )
 
 

@@ -338,22 +338,49 @@ _FIRST_PERSON = FoldedPattern(r"\b(?:we|our|us|this (?:paper|work)|the proposed|
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?\s?(?:%|x\b|×)")
 
 
+_NEXT_WORD = re.compile(r"[\s\"'`]*([A-Za-z][\w\-]*)")
+_NAME_BEFORE = re.compile(r"(?:[A-Z0-9][\w.\-]*[A-Z0-9.]|\))\s$")
+
+
+def not_a_dataset_here(text: str, start: int, end: int) -> bool:
+    """Type evidence against a gazetteer dataset name at this place: the head noun after it makes it
+    something else ("the XOR problem", "the XOR function", "a CTC loss"; cues.json "non_data_heads" and
+    the method heads), or it is the last word of a longer name ("VTM-17.0 Intra", "(VVC) Intra").
+
+    Why: the gazetteer lists thousands of dataset names that are also ordinary words or method names;
+    the sentence, not another list of names, says which one is meant.
+    """
+    nxt = _NEXT_WORD.match(text, end)
+    if nxt and nxt.group(1).lower() in load_cues().non_data_heads:
+        return True
+    return bool(_NAME_BEFORE.search(text, max(0, start - 30), start)) and not is_name_token(text[start:end])
+
+
 def used_datasets(
     text: str, sentences: list[tuple[int, int]], mentions: list[Mention], not_data: Sequence[Mention] = ()
 ) -> list[Finding]:
     cues = load_cues()
     out: list[Finding] = []
+    lexicon = load_lexicon()
     for start, end, etype, rule in mentions:
         if etype not in (EntityType.DATASET.value, EntityType.BENCHMARK.value):
             continue
+        entry = lexicon.by_id.get(rule[len("lexicon:"):]) if rule.startswith("lexicon:") else None
+        if entry is not None and entry.source != "curated" and not_a_dataset_here(text, start, end):
+            continue
+        if rule.startswith("artifact") and re.match(r"\.\s", text[end:end + 2]):
+            continue  # "… and Ultrasound. We benchmark …": the head noun is a verb in the next sentence
         s0, s1 = sentence_of(sentences, start)
         sent = text[s0:s1]
         # Judge the clause the mention stands in ("Unlike methods trained on COCO, our detector …"):
-        # from the sentence start (or last ";") to the next comma after the mention.
+        # from the sentence start (or last ";") to the next comma after the mention. The background cue
+        # itself must stand in the mention's own comma-delimited part, so that "Compared to previous
+        # methods, X gains 3% on VALSE" is not read as background.
         c0 = max(s0, text.rfind(";", s0, start) + 1)
         c1 = text.find(",", end, s1)
         clause = text[c0 : c1 if c1 > 0 else s1]
-        if _has(cues.background, clause) and not _has(_FIRST_PERSON, clause):
+        own = text[max(c0, text.rfind(", ", c0, start) + 1) : c1 if c1 > 0 else s1]
+        if _has(cues.background, own) and not _has(_FIRST_PERSON, clause):
             continue
         conf = 0.85 if _has(_FIRST_PERSON, sent) or _NUMBER.search(sent) else 0.6
         out.append((RelationType.USES.value, start, end, f"kg_relations:uses:{rule.split(':')[0]}", conf))
@@ -362,6 +389,41 @@ def used_datasets(
     others += list(not_data)
     for start, end in coordinated_datasets(text, used + others, sentences):
         out.append((RelationType.USES.value, start, end, "kg_relations:uses:coordination", 0.6))
+    taken = [(s, e) for _, s, e, _, _ in out] + [(s, e) for s, e, _, _ in others]
+    for start, end in headed_datasets(text, taken):
+        out.append((RelationType.USES.value, start, end, "kg_relations:uses:headed_list", 0.7))
+    return out
+
+
+_NAMED_ITEM = r"[A-Z0-9][\w\-+./]*(?:\s(?:[A-Z0-9][\w\-+./]*|v\d[\w.]*)){0,2}(?:\s\([^()]{1,40}\))?"
+_HEADED_LIST = re.compile(rf"((?:{_NAMED_ITEM},\s*)*{_NAMED_ITEM},?\s+(?:and|&)\s+{_NAMED_ITEM})\s+$")
+_DATA_HEAD = re.compile(r"\b(?:datasets|benchmarks|data sets|corpora)\b")
+_NAMED_ITEM_RE = re.compile(_NAMED_ITEM)
+_ITEM_PAREN = re.compile(r"\s\([^()]*\)$")
+
+
+def headed_datasets(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Names listed before a plural data head noun: "the VALSE, SugarCrepe, and ARO benchmarks",
+    "Something-Else (SSE), Bridge and Kitchens-50 datasets". The head noun is the type evidence, so no
+    member needs to be in the lexicon (a parenthesis after a name, an acronym or a gloss, is skipped)."""
+    out: list[tuple[int, int]] = []
+    for head in _DATA_HEAD.finditer(text):
+        m = _HEADED_LIST.search(text, max(0, head.start() - 200), head.start())
+        if not m:
+            continue
+        for item in _NAMED_ITEM_RE.finditer(text, m.start(1), m.end(1)):
+            a, b = item.start(), item.end()
+            paren = _ITEM_PAREN.search(text, a, b)
+            if paren:
+                b = paren.start()
+            name = text[a:b]
+            first = name.split()[0]
+            if any(s < b and a < e for s, e in taken) or name.lower() in load_cues().generic_terms:
+                continue
+            if not is_name_token(first) and (a == 0 or text[a - 2:a] in (". ", "\n\n") or len(name.split()) > 1
+                                             and not all(w[:1].isupper() for w in name.split())):
+                continue  # "The", "Both …" opening a sentence; prose, not names
+            out.append((a, b))
     return out
 
 
@@ -369,6 +431,12 @@ _ITEM = r"[A-Za-z0-9][\w\-+./]*(?:\s(?:[A-Z0-9][\w\-+./]*|v\d[\w.]*)){0,2}"
 _LIST = re.compile(rf"(?<![\w-])({_ITEM})((?:,\s*{_ITEM}){{0,8}}),?\s+(?:and|or|&)\s+({_ITEM})")
 _LIST_ITEM = re.compile(_ITEM)
 _LEADING_PROSE = re.compile(r"(?:[a-z][\w\-]*\s+)+(?=[A-Z0-9])")
+
+
+_LIST_INTRO = re.compile(r"\b([a-z][\w\-]*)\s+(?:such as|including|like|e\.g\.,?)\s+$")
+_DATA_NOUNS_PLURAL = frozenset({"datasets", "benchmarks", "corpora", "sets", "suites", "collections", "sources",
+                                "data", "databases", "archives", "testbeds", "tasks", "domains", "benchmark",
+                                "dataset", "corpus"})
 
 
 def coordinated_datasets(
@@ -391,6 +459,11 @@ def coordinated_datasets(
         items.append((m.start(3), m.end(3)))
         if not any(any(s <= a and b <= e or a <= s and e <= b for s, e in known) for a, b in items):
             continue
+        lead = _LEADING_PROSE.match(text, m.start(1), m.end(1))  # "as CT, MRI and …": the list starts at CT
+        first = lead.end() if lead else m.start(1)
+        intro = _LIST_INTRO.search(text, max(0, first - 40), first)
+        if intro and intro.group(1).lower() not in _DATA_NOUNS_PLURAL:
+            continue  # "modalities such as CT, MRI, X-ray and Ultrasound": the list is of that noun's kind
         for a, b in items:
             lead = _LEADING_PROSE.match(text, a, b)
             if lead:
