@@ -390,6 +390,14 @@ def test_beats_comparison_wordings(nlp, abstract, expected):
         # a list introduced by another kind of noun is of that kind; "benchmark" as a verb names nothing
         ("Scans cover modalities such as CT, MRI and Ultrasound. We benchmark five segmenters on BraTS with "
          "3% gains.", {"BraTS"}),
+        # names a data head noun introduces, in a parenthesis or after "such as"
+        ("We validate on two public CT datasets (SpineX, OrganMix) and report Dice of 0.91.", {"SpineX", "OrganMix"}),
+        ("It ranks first on benchmarks such as Harbor Night and Harbor Day. Code is public.",
+         {"Harbor Night", "Harbor Day"}),
+        # both sides of a transfer pair when one side is a known dataset
+        ("It gains 7.5 mIoU on SimTown-to-Cityscapes adaptation.", {"SimTown", "Cityscapes"}),
+        # a coined name that starts lower-case is kept whole
+        ("We report 91.2% accuracy on the iFlora2021 and CUB-200-2011 datasets.", {"iFlora2021", "CUB-200-2011"}),
     ],
 )
 def test_uses(nlp, abstract, expected):

@@ -342,6 +342,11 @@ _NEXT_WORD = re.compile(r"[\s\"'`]*([A-Za-z][\w\-]*)")
 _NAME_BEFORE = re.compile(r"(?:[A-Z0-9][\w.\-]*[A-Z0-9.]|\))\s$")
 
 
+_COUNTED_BEFORE = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+|several|multiple|many|various|"
+                             r"numerous|public|publicly available|open|real-world|large-scale|clinical)\s+$", re.I)
+_PLURAL_HEAD_AFTER = re.compile(r"\s+(?:datasets|benchmarks|data sets|corpora)\b")
+
+
 def not_a_dataset_here(text: str, start: int, end: int) -> bool:
     """Type evidence against a gazetteer dataset name at this place: the head noun after it makes it
     something else ("the XOR problem", "the XOR function", "a CTC loss"; cues.json "non_data_heads" and
@@ -370,6 +375,9 @@ def used_datasets(
             continue
         if rule.startswith("artifact") and re.match(r"\.\s", text[end:end + 2]):
             continue  # "… and Ultrasound. We benchmark …": the head noun is a verb in the next sentence
+        if rule.startswith("artifact") and _COUNTED_BEFORE.search(text, max(0, start - 40), start) \
+                and _PLURAL_HEAD_AFTER.match(text, end):
+            continue  # "two public CT datasets": a modality or domain describing datasets, not a name
         s0, s1 = sentence_of(sentences, start)
         sent = text[s0:s1]
         # Judge the clause the mention stands in ("Unlike methods trained on COCO, our detector …"):
@@ -383,6 +391,8 @@ def used_datasets(
         if _has(cues.background, own) and not _has(_FIRST_PERSON, clause):
             continue
         conf = 0.85 if _has(_FIRST_PERSON, sent) or _NUMBER.search(sent) else 0.6
+        while start > s0 and text[start - 1].isalnum() and not rule.startswith("lexicon:"):
+            start -= 1  # a name pattern that needs a capital cut "iNaturalist2018" to "Naturalist2018"
         out.append((RelationType.USES.value, start, end, f"kg_relations:uses:{rule.split(':')[0]}", conf))
     used = [(s, e, EntityType.DATASET.value, "") for _, s, e, _, _ in out]
     others = [m for m in mentions if m[2] not in (EntityType.DATASET.value, EntityType.BENCHMARK.value)]
@@ -392,6 +402,35 @@ def used_datasets(
     taken = [(s, e) for _, s, e, _, _ in out] + [(s, e) for s, e, _, _ in others]
     for start, end in headed_datasets(text, taken):
         out.append((RelationType.USES.value, start, end, "kg_relations:uses:headed_list", 0.7))
+    taken += [(s, e) for _, s, e, _, _ in out]
+    for start, end in introduced_datasets(text, taken):
+        out.append((RelationType.USES.value, start, end, "kg_relations:uses:introduced_list", 0.7))
+    taken += [(s, e) for _, s, e, _, _ in out]
+    for start, end in transfer_pair_datasets(text, taken):
+        out.append((RelationType.USES.value, start, end, "kg_relations:uses:transfer_pair", 0.7))
+    return out
+
+
+_TRANSFER_PAIR = re.compile(r"(?<![\w-])([A-Z][\w.]*?)\s?(?:-to-|→|->|⇒)\s?([A-Z][\w.]*?)(?=[\s,;:)]|\.(?:\s|$)|$)")
+
+
+def transfer_pair_datasets(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Both sides of a domain-transfer pair when one side is a known dataset: "GTA-to-Cityscapes",
+    "SYNTHIA→Cityscapes". A pair joins like things, and the tokenizer keeps the pair one token, so the
+    lexicon cannot see either side on its own."""
+    out: list[tuple[int, int]] = []
+    lexicon = load_lexicon()
+    data_types = (EntityType.DATASET, EntityType.BENCHMARK)
+    for m in _TRANSFER_PAIR.finditer(text):
+        sides = [m.span(1), m.span(2)]
+        known = [lexicon.lookup(text[a:b]) for a, b in sides]
+        if not any(k is not None and k.type in data_types for k in known):
+            continue
+        for (a, b), k in zip(sides, known, strict=True):
+            if k is not None and k.type not in data_types:
+                continue
+            if not any(s < b and a < e for s, e in taken) and (a, b) not in out:
+                out.append((a, b))
     return out
 
 
@@ -479,6 +518,46 @@ def coordinated_datasets(
                 continue  # "YouTube or Egocentric videos": a capitalised word before a noun modifies it
             if is_name_token(name.split()[0]) or (name[:1].isupper() and len(name.split()) == 1 and a > 0
                                                    and text[a - 2:a] not in (". ", "\n\n")):
+                out.append((a, b))
+    return out
+
+
+_INTRO_AFTER_HEAD = re.compile(
+    r"\b(?:datasets|benchmarks|data sets|corpora)\s*(?:\(\s*|,?\s+(?:such as|including|like|e\.g\.,?|namely|"
+    r"i\.e\.,?)\s+|:\s*)")
+_LIST_REGION_END = re.compile(r"\)|\.(?:\s|$)|;|\n|\s(?:to|for|with|that|which|where|show|demonstrat|achiev)\w*\b")
+_LIST_PIECE = re.compile(r"[^,]+")
+_AND_SPLIT = re.compile(r"\s+(?:and|or|&)\s+|^(?:and|or)\s+")
+
+
+def introduced_datasets(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Names a data head noun introduces: "two public datasets (VerSe, TotalSeg)", "benchmarks such as
+    Revisited Oxford and Revisited Paris", "datasets: A, B, and C". The head noun before the list is the
+    type evidence; each item must look like a name (coined, or capitalised) of at most three words."""
+    out: list[tuple[int, int]] = []
+    generic = load_cues().generic_terms
+    for head in _INTRO_AFTER_HEAD.finditer(text):
+        stop = _LIST_REGION_END.search(text, head.end(), head.end() + 160)
+        r1 = stop.start() if stop else min(len(text), head.end() + 160)
+        for piece in _LIST_PIECE.finditer(text, head.end(), r1):
+            pos = piece.start()
+            for part in _AND_SPLIT.split(piece.group()):
+                a = text.find(part, pos) if part else -1
+                if a < 0:
+                    continue
+                pos = a + len(part)
+                name = part.strip().removesuffix("etc").strip(" .")
+                a = text.find(name, a) if name else -1
+                if a < 0:
+                    continue
+                b = a + len(name)
+                words = name.split()
+                if not words or len(words) > 3 or name.lower() in generic:
+                    continue
+                if not (is_name_token(words[0]) or words[0][:1].isupper()) or words[0].lower() in ("the", "a", "an"):
+                    continue
+                if any(s < b and a < e for s, e in taken) or (a, b) in out:
+                    continue
                 out.append((a, b))
     return out
 
