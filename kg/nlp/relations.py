@@ -419,6 +419,8 @@ def transfer_pair_datasets(text: str, taken: Sequence[tuple[int, int]] = ()) -> 
     "SYNTHIA→Cityscapes". A pair joins like things, and the tokenizer keeps the pair one token, so the
     lexicon cannot see either side on its own."""
     out: list[tuple[int, int]] = []
+    if not any(arrow in text for arrow in ("-to-", "→", "->", "⇒")):
+        return out  # most abstracts have no pair: skip the scan over every capital
     lexicon = load_lexicon()
     data_types = (EntityType.DATASET, EntityType.BENCHMARK)
     for m in _TRANSFER_PAIR.finditer(text):
