@@ -741,6 +741,19 @@ def test_definition_sentences_name_the_task(nlp, abstract, expected):
 
 
 @pytest.mark.parametrize(
+    ("title", "task_name"),
+    [
+        # the lexicon lists knowledge distillation as a method; at the end of a title task phrase its head
+        # noun makes it the task, and the entity carries the short name too
+        ("Peer Ensembles for Cohort-based Knowledge Distillation", "Knowledge Distillation"),
+    ],
+)
+def test_gazetteer_method_with_task_head_names_the_task(nlp, title, task_name):
+    ex = _extract(nlp, title, "We distil a ResNet-50 teacher into a ResNet-18 student with 2% gains.")
+    assert any(task_name in names for names in _targets(ex, RelationType.ADDRESSES))
+
+
+@pytest.mark.parametrize(
     ("abstract", "absent"),
     [
         # a learning paradigm named once in passing is the approach, not the task addressed
