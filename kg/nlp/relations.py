@@ -811,9 +811,15 @@ def means_context(text: str, start: int, end: int) -> bool:
 
 
 def addressed_tasks(
-    text: str, sentences: list[tuple[int, int]], mentions: list[Mention], title_end: int, limit: int = 3
+    text: str, sentences: list[tuple[int, int]], mentions: list[Mention], title_end: int, limit: int = 3,
+    long_forms: Sequence[tuple[int, int]] = (),
 ) -> list[Finding]:
-    """The (at most ``limit``) main tasks: ranked by where and how often the task is named."""
+    """The (at most ``limit``) main tasks: ranked by where and how often the task is named.
+
+    ``long_forms`` are the spans the paper defines an acronym for: a task name that ends one
+    ("asynchronous federated learning (AFL)") is widened to it, the paper's own name for its task.
+    """
+    ends = {b: a for a, b in long_forms}
     cues = load_cues()
     scored: dict[str, float] = defaultdict(float)
     first_span: dict[str, tuple[int, int, str]] = {}
@@ -832,6 +838,8 @@ def addressed_tasks(
     for start, end, etype, rule in mentions:
         if etype != EntityType.TASK.value:
             continue
+        if ends.get(end, start) < start and len(text[ends[end]:end].split()) <= 6:
+            start = ends[end]
         s0, s1 = sentence_of(sentences, start)
         in_title = title_end > 0 and start < title_end
         if in_title and title_means(title, start, end, in_title_tasks + task_mentions):
@@ -899,7 +907,7 @@ def find_relations(
         beats
         + used_datasets(text, sentences, mentions, beaten)
         + measured_metrics(text, sentences, mentions)
-        + addressed_tasks(text, sentences, mentions, title_end)
+        + addressed_tasks(text, sentences, mentions, title_end, long_forms=[long for _, long in abbreviations])
     )
 
 
