@@ -449,7 +449,10 @@ def headed_datasets(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[tu
     member needs to be in the lexicon (a parenthesis after a name, an acronym or a gloss, is skipped)."""
     out: list[tuple[int, int]] = []
     for head in _DATA_HEAD.finditer(text):
-        m = _HEADED_LIST.search(text, max(0, head.start() - 200), head.start())
+        lo = max(0, head.start() - 160)
+        if " and " not in text[lo:head.start()] and " & " not in text[lo:head.start()]:
+            continue  # no coordination, no list (and the list pattern is costly to run)
+        m = _HEADED_LIST.search(text, lo, head.start())
         if not m:
             continue
         for item in _NAMED_ITEM_RE.finditer(text, m.start(1), m.end(1)):
@@ -705,7 +708,8 @@ def title_tasks(title: str) -> list[tuple[int, int]]:
 
 
 _TASK_WORD = re.compile(r"\b(?:task|tasks)\b")
-_WORDS_BEFORE = re.compile(r"((?:[A-Za-z0-9][\w\-/]*\s+){0,5}[A-Za-z0-9][\w\-/]*)\s*(?:\([A-Za-z][\w\-]*\)\s*)?$")
+_WORD = re.compile(r"[A-Za-z0-9][\w\-/]*")
+_TRAILING_ACRONYM = re.compile(r"\([A-Za-z][\w\-]*\)$")
 _COORDINATOR_BEFORE = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 
 
@@ -717,27 +721,40 @@ _NOT_TASK_PHRASES = frozenset({"pre-training", "pretraining", "pretext", "auxili
 def _task_phrase_before(text: str, pos: int, max_words: int = 6) -> tuple[int, int] | None:
     """The task-named phrase that ends right before ``pos``: content words read leftwards until a function
     word, an evaluative word or punctuation ("the challenging surface normal estimation" → "surface normal
-    estimation"); it must end in a task head noun ("… estimation", "… classification")."""
-    m = _WORDS_BEFORE.search(text, max(0, pos - 90), pos)
-    if not m:
+    estimation"); it must end in a task head noun ("… estimation", "… classification").
+
+    Read with one left-to-right word scan of a short window (a regex anchored at the window's end
+    backtracks from every position)."""
+    lo = max(0, pos - 90)
+    window = text[lo:pos].rstrip()
+    paren = _TRAILING_ACRONYM.search(window)
+    if paren:
+        window = window[: paren.start()].rstrip()  # "… spotting (KWS) task"
+    words = list(_WORD.finditer(window))
+    if not words or words[-1].end() != len(window):
         return None
-    words = list(re.finditer(r"[A-Za-z0-9][\w\-/]*", m.group(1)))
-    base = m.start(1)
-    keep = len(words)
-    for i in range(len(words) - 1, -1, -1):
-        w = words[i].group().lower()
+    run = [words[-1]]  # the trailing words joined only by spaces
+    for prev in reversed(words[:-1]):
+        if not window[prev.end() : run[-1].start()].isspace() or len(run) == 6:
+            break
+        run.append(prev)
+    run.reverse()
+    cues = load_cues()
+    keep = len(run)
+    for i in range(len(run) - 1, -1, -1):
+        w = run[i].group().lower()
         if w in TASK_STOP or w in _COUNT_WORDS or w.endswith(("ly", "ify")) or w[0].isdigit() \
-                or w in load_cues().generic_terms and i < len(words) - 1:
+                or w in cues.generic_terms and i < len(run) - 1:
             break
         keep = i
-    keep = max(keep, len(words) - max_words)
-    if keep == len(words):
+    keep = max(keep, len(run) - max_words)
+    if keep == len(run):
         return None
-    last = words[-1].group()
-    if not TASK_HEADS.search(last) or last.lower() in load_cues().non_task_heads or last.lower() in _TOO_GENERAL_TASKS \
-            or last.lower() in _NOT_TASK_PHRASES:
+    last = run[-1].group().lower()
+    if not TASK_HEADS.search(last) or last in cues.non_task_heads or last in _TOO_GENERAL_TASKS \
+            or last in _NOT_TASK_PHRASES:
         return None
-    return base + words[keep].start(), base + words[-1].end()
+    return lo + run[keep].start(), lo + run[-1].end()
 
 
 def head_noun_tasks(text: str) -> list[tuple[int, int]]:
