@@ -836,6 +836,8 @@ def test_components_declare_requires_and_assigns():
     [
         ("We evaluate on Squad and WikiText2.", {("Squad", "dataset:squad"), ("WikiText2", "WikiText-2")}),
         ("Results on ResNet50 and Imagenet.", {("ResNet50", "ResNet-50"), ("Imagenet", "ImageNet")}),
+        # letters with digits are a coined name in any case
+        ("We fine-tune on Gsm8k.", {("Gsm8k", "GSM8K")}),
         # a coined name written all lower-case is prose; capitalised single words match only as written
         ("Our model sets a new record on the benchmark.", set()),
         ("Sam and Math went home.", set()),
