@@ -36,6 +36,7 @@ from kg.model import (
     Section,
 )
 from kg.nlp.direction import higher_is_better
+from kg.nlp.relations import TASK_HEADS
 from kg.nlp.results import word_occurrences
 from kg.nlp.sentences import doc_text, make_docs, sentence_of
 
@@ -178,7 +179,11 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
     # Likewise "human action recognition" for a task.
     # And "ImageNet 2012" (an edition year after a dataset).
     widened = (EntityType.METRIC, EntityType.TASK, EntityType.DATASET, EntityType.BENCHMARK)
+    # A lexicon *method* whose head noun is a task's ("Knowledge Distillation", "Network Pruning") at the end
+    # of a task phrase is that task named by the gazetteer with the wrong type: the head noun is the evidence.
     lex_named = [(s, e, v[0]) for (s, e), v in spans.items() if v[3] and v[0] in widened]
+    lex_named += [(s, e, EntityType.TASK) for (s, e), v in spans.items()
+                  if v[3] and v[0] is EntityType.METHOD and TASK_HEADS.search(text[s:e].split()[-1])]
     for (s, e), v in list(spans.items()):
         if v[0] in widened and not v[3]:
             inner = next(((a, b) for a, b, t in lex_named if (s < a and b == e or s == a and b < e) and t is v[0]),

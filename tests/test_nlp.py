@@ -379,6 +379,25 @@ def test_beats_comparison_wordings(nlp, abstract, expected):
         ("We show experiments on several architectures on CIFAR and ImageNet datasets.", {"CIFAR", "ImageNet"}),
         # quantities are not names; baselines listed with a dataset stay methods
         ("We collect the 4TB dataset and evaluate on COCO with 3% gains.", {"COCO"}),
+        # a background word in another part of the sentence does not make the dataset background
+        ("Compared to previous detectors, SparseDet gains 2.1% AP on PASCAL VOC.", {"PASCAL VOC"}),
+        # a plural data head noun types every name listed before it (a parenthesis after a name is skipped)
+        ("Results on the Kelpie, Marlin-3 and Sandbar (coastal scans) datasets improve by 4%.",
+         {"Kelpie", "Marlin-3", "Sandbar"}),
+        # type evidence against gazetteer dataset names: a head noun after it, a longer name around it
+        ("We study the XOR problem with two-layer networks and report 90% accuracy.", set()),
+        ("It beats VTM-17.0 Intra on Kodak by 3%.", {"Kodak"}),
+        # a list introduced by another kind of noun is of that kind; "benchmark" as a verb names nothing
+        ("Scans cover modalities such as CT, MRI and Ultrasound. We benchmark five segmenters on BraTS with "
+         "3% gains.", {"BraTS"}),
+        # names a data head noun introduces, in a parenthesis or after "such as"
+        ("We validate on two public CT datasets (SpineX, OrganMix) and report Dice of 0.91.", {"SpineX", "OrganMix"}),
+        ("It ranks first on benchmarks such as Harbor Night and Harbor Day. Code is public.",
+         {"Harbor Night", "Harbor Day"}),
+        # both sides of a transfer pair when one side is a known dataset
+        ("It gains 7.5 mIoU on SimTown-to-Cityscapes adaptation.", {"SimTown", "Cityscapes"}),
+        # a coined name that starts lower-case is kept whole
+        ("We report 91.2% accuracy on the iFlora2021 and CUB-200-2011 datasets.", {"iFlora2021", "CUB-200-2011"}),
     ],
 )
 def test_uses(nlp, abstract, expected):
@@ -641,12 +660,118 @@ def test_every_lexicon_metric_has_a_direction():
          ["Unsupervised Video Representation Learning"]),
         ("LoRA for Free", []),
         ("Sparse Training for Every Network", []),
+        # framing words ("Robust", "Enhanced", "Redefining", "the") are not part of the task's name
+        ("KDX: Distilling Teachers for Robust Adversarial Training", ["Adversarial Training"]),
+        ("Gated Fusion for Enhanced Building Change Detection", ["Building Change Detection"]),
+        ("Redefining Malware Traffic Classification with Graph Prototypes", ["Malware Traffic Classification"]),
+        ("Fast Schedules for the Adversarial Training of Deep Networks", ["Adversarial Training"]),
+        # a head that only looks like a task's ("-ion", "-ing") is not one
+        ("Reading Depth as Option with Gated Experts", []),
+        ("Sparse Adapters for Medical Imaging", []),
     ],
 )
 def test_title_tasks(title, tasks):
     from kg.nlp.relations import title_tasks
 
     assert [title[a:b] for a, b in title_tasks(title)] == tasks
+
+
+@pytest.mark.parametrize(
+    ("title", "task", "means"),
+    [
+        # "<method> for <task>": a known task name before the "for" is the technique applied
+        ("Deep Q-Learning with Replay for Inventory Control", "Q-Learning", False),
+        ("Graph Contrastive Learning for Molecule Property Prediction", "Contrastive Learning", True),
+        ("Molecule Property Prediction via Graph Contrastive Learning", "Contrastive Learning", True),
+        ("Molecule Property Prediction via Graph Contrastive Learning", "Molecule Property Prediction", False),
+        ("HydraNet: Semantic Segmentation using Data Augmentation", "Semantic Segmentation", False),
+        ("HydraNet: Semantic Segmentation using Data Augmentation", "Data Augmentation", True),
+    ],
+)
+def test_title_means(title, task, means):
+    from kg.nlp.relations import title_means, title_tasks
+
+    s = title.index(task)
+    assert title_means(title, s, s + len(task), title_tasks(title)) is means
+
+
+@pytest.mark.parametrize(
+    ("text", "task", "means"),
+    [
+        ("We pre-train the encoder via contrastive learning on unlabeled scans.", "contrastive learning", True),
+        ("A simple data augmentation strategy closes the gap.", "data augmentation", True),
+        ("The detector is trained by leveraging self-supervised learning.", "self-supervised learning", True),
+        ("We study contrastive learning under label noise.", "contrastive learning", False),
+        ("Our model improves semantic segmentation on city scenes.", "semantic segmentation", False),
+    ],
+)
+def test_task_named_as_the_means(text, task, means):
+    from kg.nlp.relations import means_context
+
+    s = text.index(task)
+    assert means_context(text, s, s + len(task)) is means
+
+
+@pytest.mark.parametrize(
+    ("text", "tasks"),
+    [
+        ("Experiments cover classification and regression tasks on tabular data.", ["regression", "classification"]),
+        ("It also transfers to the challenging surface normal estimation task.", ["surface normal estimation"]),
+        ("Gains hold on three zero-shot classification tasks.", ["zero-shot classification"]),
+        # pretext and pre-training tasks are exercises, not problems; a bare "tasks" names nothing
+        ("We design two pre-training tasks and evaluate on downstream tasks.", []),
+    ],
+)
+def test_head_noun_tasks(text, tasks):
+    from kg.nlp.relations import head_noun_tasks
+
+    assert [text[a:b] for a, b in head_noun_tasks(text)] == tasks
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # a sentence that opens by defining or situating a problem names it
+        ("Token pruning aims to drop redundant tokens. We propose a scorer for it.", "Token pruning"),
+        ("Although layer freezing has attracted attention, costs remain. We propose a schedule.", "layer freezing"),
+        ("Adversarial training has been widely used to harden models. We make it cheaper.", "Adversarial training"),
+        # the paper's acronym definition widens a known task to the paper's own name for it
+        ("We study continuous keyword spotting (CKS) on phones. Our model cuts errors by 30%.",
+         "continuous keyword spotting"),
+    ],
+)
+def test_definition_sentences_name_the_task(nlp, abstract, expected):
+    ex = _extract(nlp, "A Paper", abstract)
+    assert any(expected in names for names in _targets(ex, RelationType.ADDRESSES))
+
+
+@pytest.mark.parametrize(
+    ("title", "task_name"),
+    [
+        # the lexicon lists knowledge distillation as a method; at the end of a title task phrase its head
+        # noun makes it the task, and the entity carries the short name too
+        ("Peer Ensembles for Cohort-based Knowledge Distillation", "Knowledge Distillation"),
+    ],
+)
+def test_gazetteer_method_with_task_head_names_the_task(nlp, title, task_name):
+    ex = _extract(nlp, title, "We distil a ResNet-50 teacher into a ResNet-18 student with 2% gains.")
+    assert any(task_name in names for names in _targets(ex, RelationType.ADDRESSES))
+
+
+@pytest.mark.parametrize(
+    ("abstract", "absent"),
+    [
+        # a learning paradigm named once in passing is the approach, not the task addressed
+        ("We segment kidney tumours in CT scans. A representation learning stage helps. Dice rises by 3%.",
+         "representation learning"),
+        # ... and a task named only as the means is not addressed either
+        ("We cut the latency of keyword spotting. We pre-train the encoder via contrastive learning.",
+         "contrastive learning"),
+    ],
+)
+def test_tasks_named_in_passing_are_not_addressed(nlp, abstract, absent):
+    ex = _extract(nlp, "A Paper", abstract)
+    assert not any(absent in names for names in _targets(ex, RelationType.ADDRESSES))
 
 
 def test_paper_defined_acronym_overrules_the_lexicon(nlp):
@@ -713,6 +838,8 @@ def test_components_declare_requires_and_assigns():
     [
         ("We evaluate on Squad and WikiText2.", {("Squad", "dataset:squad"), ("WikiText2", "WikiText-2")}),
         ("Results on ResNet50 and Imagenet.", {("ResNet50", "ResNet-50"), ("Imagenet", "ImageNet")}),
+        # letters with digits are a coined name in any case
+        ("We fine-tune on Gsm8k.", {("Gsm8k", "GSM8K")}),
         # a coined name written all lower-case is prose; capitalised single words match only as written
         ("Our model sets a new record on the benchmark.", set()),
         ("Sam and Math went home.", set()),
@@ -763,6 +890,11 @@ def test_a_measure_named_more_precisely_is_the_same_entity(nlp):
         ("we address zero-shot image recognition", "image recognition", "zero-shot image recognition"),
         ("Multi-view Object Detection", "Object Detection", "Object Detection"),
         ("Video Models\n\nDenoising", "Denoising", "Denoising"),
+        # a verb or plural before the modifiers ends the name; so do numbers and "like"
+        ("the model converts semantic segmentation masks", "semantic segmentation", "semantic segmentation"),
+        ("a recipe that harnesses continual learning", "continual learning", "continual learning"),
+        ("on four image classification benchmarks", "image classification", "image classification"),
+        ("downstream uses like human pose estimation", "pose estimation", "human pose estimation"),
     ],
 )
 def test_task_mentions_widen_over_their_modifiers(text, task, widened):

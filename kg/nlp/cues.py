@@ -47,6 +47,10 @@ class Cues:
     metric_list_not_items: frozenset[str]
     moved_by_value: FoldedPattern
     moved_not_heads: frozenset[str]
+    task_framing: FoldedPattern
+    non_task_heads: frozenset[str]
+    paradigm_heads: frozenset[str]
+    non_data_heads: frozenset[str]
 
 
 #: Head nouns of task names ("… recognition", "… learning"): a phrase ending in one names a problem or a
@@ -178,6 +182,11 @@ def load_cues() -> Cues:
             r"around\s+|approximately\s+|~\s*)?\d"),
         moved_not_heads=frozenset(w.lower() for w in data["moved_by_value_not_heads"]),
         metric_widen_verb=re.compile(rf"^(?:{'|'.join(map(re.escape, data['metric_widen_verbs']))})(?:e|es|s|ing)?$"),
+        task_framing=FoldedPattern(rf"(?:(?:{_alt(data['task_framing_words'])})\s+)+"),
+        non_task_heads=frozenset(w.lower() for w in data["non_task_heads"]),
+        paradigm_heads=frozenset(w.lower() for w in data["paradigm_task_heads"]),
+        non_data_heads=frozenset(w.lower() for w in data["non_data_heads"])
+        | frozenset(w.lower() for w in data["artifact_heads"]["Method"]),
     )
 
 
@@ -267,6 +276,16 @@ address addresses tackle tackles solve solves improve improves enable enables pe
 study studies investigate investigates consider considers explore explores propose proposes present presents
 introduce introduces achieve achieves target targets focus focuses boost boosts benchmark benchmarks
 """.split())
+#: The same words, for the task rules in ``kg_relations`` that read a phrase leftwards from a head noun.
+TASK_STOP = _TASK_STOP
+
+
+# Verbs, numbers and comparison words that stood before task names in train abstracts ("adapt powerful
+# interactive segmentation", "four image classification", "tasks like human action recognition").
+_WIDEN_STOP = frozenset("""
+adapt use apply facilitate support allow help make like unlike real better worse two three four five six seven
+eight nine ten
+""".split())
 
 
 _PREV_WORD = re.compile(r"(?<![\w-])([a-z][a-z\-]*[a-z]) +$")
@@ -286,8 +305,11 @@ def extend_task_span(text: str, start: int, end: int, max_words: int = 3) -> tup
         if not m:
             break
         word = m.group(1)
-        if word in _TASK_STOP or word.endswith(("ly", "ed", "ing", "ous")):
+        if word in _TASK_STOP or word in _WIDEN_STOP or word.endswith(("ly", "ed", "ing", "ous")):
             break
+        if word.endswith("s") and not word.endswith(("ss", "ics", "sis", "us")):
+            break  # "converts semantic segmentation", "harnesses continual learning": a verb or a plural
+            # (English modifiers are singular: "image classification"), not part of the task's name
         pos = m.start(1)
     return pos, end
 

@@ -41,6 +41,8 @@ def _case_sensitive(term: str, proper: bool = True) -> bool:
     words = term.split()
     if len(words) == 1 and len(term) >= 5 and re.search(r"[a-z]", term) and len(re.findall(r"[A-Z]", term)) >= 2:
         return False  # coined mixed case ("SQuAD", "ImageNet"): "Squad", "imagenet" are the same name, never prose
+    if len(words) == 1 and len(term) >= 5 and re.search(r"\d", term) and len(re.findall(r"[A-Za-z]", term)) >= 3:
+        return False  # letters with digits ("GSM8K", "NQ320K"): "GSM8k" is the same name, never prose
     if len(words) == 1 and "-" not in term:
         return True
     return proper and all(re.fullmatch(r"[A-Z][a-z]+|of|the|and|for|in|on|a|an|with|to", w) for w in words)

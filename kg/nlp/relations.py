@@ -29,6 +29,7 @@ from kg.lexicon import load_lexicon
 from kg.model import EntityType, RelationType
 from kg.nlp.cues import (
     TASK_NOUNS,
+    TASK_STOP,
     FoldedPattern,
     anchored_finditer,
     extend_dataset_span,
@@ -337,30 +338,136 @@ _FIRST_PERSON = FoldedPattern(r"\b(?:we|our|us|this (?:paper|work)|the proposed|
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?\s?(?:%|x\b|×)")
 
 
+_NEXT_WORD = re.compile(r"[\s\"'`]*([A-Za-z][\w\-]*)")
+_NAME_BEFORE = re.compile(r"(?:[A-Z0-9][\w.\-]*[A-Z0-9.]|\))\s$")
+
+
+_COUNTED_BEFORE = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+|several|multiple|many|various|"
+                             r"numerous|public|publicly available|open|real-world|large-scale|clinical)\s+$", re.I)
+_PLURAL_HEAD_AFTER = re.compile(r"\s+(?:datasets|benchmarks|data sets|corpora)\b")
+
+
+def not_a_dataset_here(text: str, start: int, end: int) -> bool:
+    """Type evidence against a gazetteer dataset name at this place: the head noun after it makes it
+    something else ("the XOR problem", "the XOR function", "a CTC loss"; cues.json "non_data_heads" and
+    the method heads), or it is the last word of a longer name ("VTM-17.0 Intra", "(VVC) Intra").
+
+    Why: the gazetteer lists thousands of dataset names that are also ordinary words or method names;
+    the sentence, not another list of names, says which one is meant.
+    """
+    nxt = _NEXT_WORD.match(text, end)
+    if nxt and nxt.group(1).lower() in load_cues().non_data_heads:
+        return True
+    return bool(_NAME_BEFORE.search(text, max(0, start - 30), start)) and not is_name_token(text[start:end])
+
+
 def used_datasets(
     text: str, sentences: list[tuple[int, int]], mentions: list[Mention], not_data: Sequence[Mention] = ()
 ) -> list[Finding]:
     cues = load_cues()
     out: list[Finding] = []
+    lexicon = load_lexicon()
     for start, end, etype, rule in mentions:
         if etype not in (EntityType.DATASET.value, EntityType.BENCHMARK.value):
             continue
+        entry = lexicon.by_id.get(rule[len("lexicon:"):]) if rule.startswith("lexicon:") else None
+        if entry is not None and entry.source != "curated" and not_a_dataset_here(text, start, end):
+            continue
+        if rule.startswith("artifact") and re.match(r"\.\s", text[end:end + 2]):
+            continue  # "… and Ultrasound. We benchmark …": the head noun is a verb in the next sentence
+        if rule.startswith("artifact") and _COUNTED_BEFORE.search(text, max(0, start - 40), start) \
+                and _PLURAL_HEAD_AFTER.match(text, end):
+            continue  # "two public CT datasets": a modality or domain describing datasets, not a name
         s0, s1 = sentence_of(sentences, start)
         sent = text[s0:s1]
         # Judge the clause the mention stands in ("Unlike methods trained on COCO, our detector …"):
-        # from the sentence start (or last ";") to the next comma after the mention.
+        # from the sentence start (or last ";") to the next comma after the mention. The background cue
+        # itself must stand in the mention's own comma-delimited part, so that "Compared to previous
+        # methods, X gains 3% on VALSE" is not read as background.
         c0 = max(s0, text.rfind(";", s0, start) + 1)
         c1 = text.find(",", end, s1)
         clause = text[c0 : c1 if c1 > 0 else s1]
-        if _has(cues.background, clause) and not _has(_FIRST_PERSON, clause):
+        own = text[max(c0, text.rfind(", ", c0, start) + 1) : c1 if c1 > 0 else s1]
+        if _has(cues.background, own) and not _has(_FIRST_PERSON, clause):
             continue
         conf = 0.85 if _has(_FIRST_PERSON, sent) or _NUMBER.search(sent) else 0.6
+        while start > s0 and text[start - 1].isalnum() and not rule.startswith("lexicon:"):
+            start -= 1  # a name pattern that needs a capital cut "iNaturalist2018" to "Naturalist2018"
         out.append((RelationType.USES.value, start, end, f"kg_relations:uses:{rule.split(':')[0]}", conf))
     used = [(s, e, EntityType.DATASET.value, "") for _, s, e, _, _ in out]
     others = [m for m in mentions if m[2] not in (EntityType.DATASET.value, EntityType.BENCHMARK.value)]
     others += list(not_data)
     for start, end in coordinated_datasets(text, used + others, sentences):
         out.append((RelationType.USES.value, start, end, "kg_relations:uses:coordination", 0.6))
+    taken = [(s, e) for _, s, e, _, _ in out] + [(s, e) for s, e, _, _ in others]
+    for start, end in headed_datasets(text, taken):
+        out.append((RelationType.USES.value, start, end, "kg_relations:uses:headed_list", 0.7))
+    taken += [(s, e) for _, s, e, _, _ in out]
+    for start, end in introduced_datasets(text, taken):
+        out.append((RelationType.USES.value, start, end, "kg_relations:uses:introduced_list", 0.7))
+    taken += [(s, e) for _, s, e, _, _ in out]
+    for start, end in transfer_pair_datasets(text, taken):
+        out.append((RelationType.USES.value, start, end, "kg_relations:uses:transfer_pair", 0.7))
+    return out
+
+
+_TRANSFER_PAIR = re.compile(r"(?<![\w-])([A-Z][\w.]*?)\s?(?:-to-|→|->|⇒)\s?([A-Z][\w.]*?)(?=[\s,;:)]|\.(?:\s|$)|$)")
+
+
+def transfer_pair_datasets(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Both sides of a domain-transfer pair when one side is a known dataset: "GTA-to-Cityscapes",
+    "SYNTHIA→Cityscapes". A pair joins like things, and the tokenizer keeps the pair one token, so the
+    lexicon cannot see either side on its own."""
+    out: list[tuple[int, int]] = []
+    if not any(arrow in text for arrow in ("-to-", "→", "->", "⇒")):
+        return out  # most abstracts have no pair: skip the scan over every capital
+    lexicon = load_lexicon()
+    data_types = (EntityType.DATASET, EntityType.BENCHMARK)
+    for m in _TRANSFER_PAIR.finditer(text):
+        sides = [m.span(1), m.span(2)]
+        known = [lexicon.lookup(text[a:b]) for a, b in sides]
+        if not any(k is not None and k.type in data_types for k in known):
+            continue
+        for (a, b), k in zip(sides, known, strict=True):
+            if k is not None and k.type not in data_types:
+                continue
+            if not any(s < b and a < e for s, e in taken) and (a, b) not in out:
+                out.append((a, b))
+    return out
+
+
+_NAMED_ITEM = r"[A-Z0-9][\w\-+./]*(?:\s(?:[A-Z0-9][\w\-+./]*|v\d[\w.]*)){0,2}(?:\s\([^()]{1,40}\))?"
+_HEADED_LIST = re.compile(rf"((?:{_NAMED_ITEM},\s*)*{_NAMED_ITEM},?\s+(?:and|&)\s+{_NAMED_ITEM})\s+$")
+_DATA_HEAD = re.compile(r"\b(?:datasets|benchmarks|data sets|corpora)\b")
+_NAMED_ITEM_RE = re.compile(_NAMED_ITEM)
+_ITEM_PAREN = re.compile(r"\s\([^()]*\)$")
+
+
+def headed_datasets(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Names listed before a plural data head noun: "the VALSE, SugarCrepe, and ARO benchmarks",
+    "Something-Else (SSE), Bridge and Kitchens-50 datasets". The head noun is the type evidence, so no
+    member needs to be in the lexicon (a parenthesis after a name, an acronym or a gloss, is skipped)."""
+    out: list[tuple[int, int]] = []
+    for head in _DATA_HEAD.finditer(text):
+        lo = max(0, head.start() - 160)
+        if " and " not in text[lo:head.start()] and " & " not in text[lo:head.start()]:
+            continue  # no coordination, no list (and the list pattern is costly to run)
+        m = _HEADED_LIST.search(text, lo, head.start())
+        if not m:
+            continue
+        for item in _NAMED_ITEM_RE.finditer(text, m.start(1), m.end(1)):
+            a, b = item.start(), item.end()
+            paren = _ITEM_PAREN.search(text, a, b)
+            if paren:
+                b = paren.start()
+            name = text[a:b]
+            first = name.split()[0]
+            if any(s < b and a < e for s, e in taken) or name.lower() in load_cues().generic_terms:
+                continue
+            if not is_name_token(first) and (a == 0 or text[a - 2:a] in (". ", "\n\n") or len(name.split()) > 1
+                                             and not all(w[:1].isupper() for w in name.split())):
+                continue  # "The", "Both …" opening a sentence; prose, not names
+            out.append((a, b))
     return out
 
 
@@ -368,6 +475,12 @@ _ITEM = r"[A-Za-z0-9][\w\-+./]*(?:\s(?:[A-Z0-9][\w\-+./]*|v\d[\w.]*)){0,2}"
 _LIST = re.compile(rf"(?<![\w-])({_ITEM})((?:,\s*{_ITEM}){{0,8}}),?\s+(?:and|or|&)\s+({_ITEM})")
 _LIST_ITEM = re.compile(_ITEM)
 _LEADING_PROSE = re.compile(r"(?:[a-z][\w\-]*\s+)+(?=[A-Z0-9])")
+
+
+_LIST_INTRO = re.compile(r"\b([a-z][\w\-]*)\s+(?:such as|including|like|e\.g\.,?)\s+$")
+_DATA_NOUNS_PLURAL = frozenset({"datasets", "benchmarks", "corpora", "sets", "suites", "collections", "sources",
+                                "data", "databases", "archives", "testbeds", "tasks", "domains", "benchmark",
+                                "dataset", "corpus"})
 
 
 def coordinated_datasets(
@@ -390,6 +503,11 @@ def coordinated_datasets(
         items.append((m.start(3), m.end(3)))
         if not any(any(s <= a and b <= e or a <= s and e <= b for s, e in known) for a, b in items):
             continue
+        lead = _LEADING_PROSE.match(text, m.start(1), m.end(1))  # "as CT, MRI and …": the list starts at CT
+        first = lead.end() if lead else m.start(1)
+        intro = _LIST_INTRO.search(text, max(0, first - 40), first)
+        if intro and intro.group(1).lower() not in _DATA_NOUNS_PLURAL:
+            continue  # "modalities such as CT, MRI, X-ray and Ultrasound": the list is of that noun's kind
         for a, b in items:
             lead = _LEADING_PROSE.match(text, a, b)
             if lead:
@@ -405,6 +523,46 @@ def coordinated_datasets(
                 continue  # "YouTube or Egocentric videos": a capitalised word before a noun modifies it
             if is_name_token(name.split()[0]) or (name[:1].isupper() and len(name.split()) == 1 and a > 0
                                                    and text[a - 2:a] not in (". ", "\n\n")):
+                out.append((a, b))
+    return out
+
+
+_INTRO_AFTER_HEAD = re.compile(
+    r"\b(?:datasets|benchmarks|data sets|corpora)\s*(?:\(\s*|,?\s+(?:such as|including|like|e\.g\.,?|namely|"
+    r"i\.e\.,?)\s+|:\s*)")
+_LIST_REGION_END = re.compile(r"\)|\.(?:\s|$)|;|\n|\s(?:to|for|with|that|which|where|show|demonstrat|achiev)\w*\b")
+_LIST_PIECE = re.compile(r"[^,]+")
+_AND_SPLIT = re.compile(r"\s+(?:and|or|&)\s+|^(?:and|or)\s+")
+
+
+def introduced_datasets(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Names a data head noun introduces: "two public datasets (VerSe, TotalSeg)", "benchmarks such as
+    Revisited Oxford and Revisited Paris", "datasets: A, B, and C". The head noun before the list is the
+    type evidence; each item must look like a name (coined, or capitalised) of at most three words."""
+    out: list[tuple[int, int]] = []
+    generic = load_cues().generic_terms
+    for head in _INTRO_AFTER_HEAD.finditer(text):
+        stop = _LIST_REGION_END.search(text, head.end(), head.end() + 160)
+        r1 = stop.start() if stop else min(len(text), head.end() + 160)
+        for piece in _LIST_PIECE.finditer(text, head.end(), r1):
+            pos = piece.start()
+            for part in _AND_SPLIT.split(piece.group()):
+                a = text.find(part, pos) if part else -1
+                if a < 0:
+                    continue
+                pos = a + len(part)
+                name = part.strip().removesuffix("etc").strip(" .")
+                a = text.find(name, a) if name else -1
+                if a < 0:
+                    continue
+                b = a + len(name)
+                words = name.split()
+                if not words or len(words) > 3 or name.lower() in generic:
+                    continue
+                if not (is_name_token(words[0]) or words[0][:1].isupper()) or words[0].lower() in ("the", "a", "an"):
+                    continue
+                if any(s < b and a < e for s, e in taken) or (a, b) in out:
+                    continue
                 out.append((a, b))
     return out
 
@@ -576,14 +734,31 @@ def measured_metrics(
     return out
 
 
-_TASK_PATTERNS = (  # (pattern, the rare word every match contains, how far before it a match may start)
+_TASK_PATTERNS = (  # (pattern, the rare word every match contains, how far before it a match may start,
+    #                   whether the phrase must end in a task head noun)
     (re.compile(r"\b(?:the )?(?:task|problem) of ([a-z][\w\- ]{3,60}?)(?=[,.;(]| is| in| and| that| which| with| for)",
-                re.I), re.compile(r"(?i)\b(?:task|problem) of\b"), 8),
+                re.I), re.compile(r"(?i)\b(?:task|problem) of\b"), 8, False),
     (re.compile(r"(?:^|[.;]\s|\n)([A-Z][\w\- ]{3,60}?)(?: \([A-Za-z\-]+\))? (?:is|remains|has become|has been) "
                 r"(?:a|an|one of the)\b[^.]{0,40}?\b(?:task|problem|challenge)", re.M),
      re.compile(r"\b(?:is|remains|has become|has been) (?:a|an|one of the)\b[^.]{0,40}?\b(?:task|problem|challenge)"),
-     90),
+     90, False),
+    # "Global channel pruning (GCP) aims to …", "Adversarial training has been widely used …": a sentence
+    # that opens by defining or situating a problem names it (the phrase must end in a task head noun).
+    (re.compile(r"(?:^|[.;]\s|\n)([A-Z][\w\-]*(?: [\w\-]+){0,5}?)(?: \([A-Za-z\-]+\))? (?:aims? (?:to|at)|refers? to|"
+                r"has (?:been|become|attracted|gained|emerged|received)|plays|is (?:a|an) (?:critical|crucial|"
+                r"fundamental|important|key|essential|core|central|challenging|long-standing|popular|promising|"
+                r"widely)|seeks? to)\b", re.M),
+     re.compile(r"\b(?:aims? (?:to|at)|refers? to|has (?:been|become|attracted|gained|emerged|received)|plays|"
+                r"is (?:a|an) (?:critical|crucial|fundamental|important|key|essential|core|central|challenging|"
+                r"long-standing|popular|promising|widely)|seeks? to)\b"),
+     70, True),
 )
+
+
+# "Although global pruning …", "The 8-bit quantization …": words that open the sentence, not the name.
+_LEADING_FUNCTION_WORDS = re.compile(
+    r"(?:(?:the|a|an|although|though|while|however|since|because|recently|currently|today|nowadays|"
+    r"moreover|furthermore|thus|hence|indeed|in|for|of|on)\s+)+", re.I)
 
 
 _TITLE_FOR = re.compile(
@@ -599,14 +774,6 @@ TASK_HEADS = re.compile(
     r"editing|alignment|discovery|planning|control|search|optimization|adaptation|unlearning|attacks?|transfer)$",
     re.I,
 )
-# Title words that praise or frame a task rather than name it: "Fast High-Resolution Bone Suppression",
-# "Enhancing Unsupervised Video Representation Learning", "Real-World Mathematical Expression Recognition".
-_TITLE_FRAMING = re.compile(
-    r"(?:(?:enhancing|improving|expediting|advancing|boosting|accelerating|scaling|rethinking|revisiting|"
-    r"unleashing|empowering|bridging|exploring|unifying|democratizing|taming|mastering|towards|toward|"
-    r"fast|faster|efficient|scalable|realistic|real-world|high-fidelity|high-quality|accurate|effective|"
-    r"simple|practical|lightweight|better|improved|parsimonious|universal|generalizable|versatile|"
-    r"flexible|stable|reliable|zero-cost|training-free|plug-and-play)\s+)+", re.I)
 _TOO_GENERAL_TASKS = frozenset({"training", "learning", "inference", "evaluation", "testing", "deployment",
                                 "computation", "optimization", "modeling", "modelling"})
 _TITLE_SPLIT = re.compile(r"\s+(?:for|of|in|on|with|via|using|through|by|from)\s+", re.I)
@@ -617,6 +784,7 @@ def title_tasks(title: str) -> list[tuple[int, int]]:
     task-like head noun, so "for Free" or "for Every Network" do not count). A phrase that joins two
     ("Unsupervised Domain Adaptation for LiDAR Segmentation") yields each part that is a task, and words
     that frame rather than name ("Fast", "Enhancing") are left out."""
+    cues = load_cues()
     out: list[tuple[int, int]] = []
     candidates = [(m.start(1), m.end(1)) for m in _TITLE_FOR.finditer(title)]
     lead = _TITLE_LEAD.match(title.split(": ", 1)[-1])
@@ -633,13 +801,18 @@ def title_tasks(title: str) -> list[tuple[int, int]]:
         if not after_of:
             parts.append((pos, b0))
         for a, b in parts:
-            framing = _TITLE_FRAMING.match(title, a, b)
+            # Title words that praise or frame a task rather than name it (cues.json "task_framing_words"):
+            # "Fast High-Resolution Bone Suppression", "Enhancing Unsupervised Video Representation Learning",
+            # "Robust Adversarial Training", "the Adversarial Training of …".
+            framing = cues.task_framing.match(title, a, b)
             if framing:
                 a = framing.end()
             phrase = title[a:b].strip()
             words = phrase.split()
             if not words or not TASK_HEADS.search(words[-1]) or is_name_token(words[0]) and len(words) == 1:
                 continue
+            if words[-1].lower() in cues.non_task_heads:
+                continue  # "Treating Motion as Option", "Medical Imaging": a task-like suffix, not a task
             if phrase.lower() in _TOO_GENERAL_TASKS:
                 continue  # "Efficient Training of …" leaves "Training": too general to be the paper's task
             if (a, a + len(phrase)) not in out:
@@ -647,10 +820,136 @@ def title_tasks(title: str) -> list[tuple[int, int]]:
     return out
 
 
+_TASK_WORD = re.compile(r"\b(?:task|tasks)\b")
+_WORD = re.compile(r"[A-Za-z0-9][\w\-/]*")
+_TRAILING_ACRONYM = re.compile(r"\([A-Za-z][\w\-]*\)$")
+_COORDINATOR_BEFORE = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+
+
+_COUNT_WORDS = frozenset("one two three four five six seven eight nine ten twelve dozens across complete".split())
+# "pre-training tasks", "pretext tasks": the exercises a model is trained with, not the problem it solves.
+_NOT_TASK_PHRASES = frozenset({"pre-training", "pretraining", "pretext", "auxiliary", "proxy", "following"})
+
+
+def _task_phrase_before(text: str, pos: int, max_words: int = 6) -> tuple[int, int] | None:
+    """The task-named phrase that ends right before ``pos``: content words read leftwards until a function
+    word, an evaluative word or punctuation ("the challenging surface normal estimation" → "surface normal
+    estimation"); it must end in a task head noun ("… estimation", "… classification").
+
+    Read with one left-to-right word scan of a short window (a regex anchored at the window's end
+    backtracks from every position)."""
+    lo = max(0, pos - 90)
+    window = text[lo:pos].rstrip()
+    paren = _TRAILING_ACRONYM.search(window)
+    if paren:
+        window = window[: paren.start()].rstrip()  # "… spotting (KWS) task"
+    words = list(_WORD.finditer(window))
+    if not words or words[-1].end() != len(window):
+        return None
+    run = [words[-1]]  # the trailing words joined only by spaces
+    for prev in reversed(words[:-1]):
+        if not window[prev.end() : run[-1].start()].isspace() or len(run) == 6:
+            break
+        run.append(prev)
+    run.reverse()
+    cues = load_cues()
+    keep = len(run)
+    for i in range(len(run) - 1, -1, -1):
+        w = run[i].group().lower()
+        if w in TASK_STOP or w in _COUNT_WORDS or w.endswith(("ly", "ify")) or w[0].isdigit() \
+                or w in cues.generic_terms and i < len(run) - 1:
+            break
+        keep = i
+    keep = max(keep, len(run) - max_words)
+    if keep == len(run):
+        return None
+    last = run[-1].group().lower()
+    if not TASK_HEADS.search(last) or last in cues.non_task_heads or last in _TOO_GENERAL_TASKS \
+            or last in _NOT_TASK_PHRASES:
+        return None
+    return lo + run[keep].start(), lo + run[-1].end()
+
+
+def head_noun_tasks(text: str) -> list[tuple[int, int]]:
+    """Phrases the text itself calls a task: "the surface normal estimation task", "classification and
+    regression tasks", "the keyword spotting (KWS) task". ("problem" is left out: "the overfitting
+    problem", "the update locking problem" name issues, not tasks; on train it added more errors than hits.)
+
+    Type evidence from the head noun, so no gazetteer entry is needed, and coordinated names before one
+    head ("X and Y tasks") are each a task.
+    """
+    out: list[tuple[int, int]] = []
+    for m in _TASK_WORD.finditer(text):
+        span = _task_phrase_before(text, m.start())
+        while span is not None and span not in out:
+            out.append(span)
+            coord = _COORDINATOR_BEFORE.search(text, max(0, span[0] - 8), span[0])
+            # A coordinated name is read no longer than the one next to the head noun: without a tagger,
+            # "cover classification and regression tasks" would take the verb along.
+            width = len(text[span[0]:span[1]].split())
+            span = _task_phrase_before(text, coord.start(), width) if coord else None
+    return out
+
+
+_TITLE_CONNECTOR = re.compile(r"\b(for|towards?|via|using|with|through|by|to|of|in|on|from|based on)\s", re.I)
+_MEANS_CONNECTORS = frozenset({"via", "using", "with", "through", "by", "based on"})
+
+
+def title_means(title: str, start: int, end: int, task_spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether a task name in the title is the paper's *means*, not its task.
+
+    A title reads "<method> for <task>" or "<task> via/with <method>": a known task name standing after
+    "via", "using", "with", "through" or "by" ("… Domain Adaptation … Using Contrastive Learning"), or
+    before a "for" that leads to a task phrase ("Deep Reinforcement Learning for Portfolio Optimization",
+    "Shuffle Data Augmentation for 3D Object Detection"), is the technique applied, not the problem.
+    """
+    s0 = title.rfind(": ", 0, start) + 1  # the subtitle after "Name: " is read on its own
+    connectors = [m.group(1).lower() for m in _TITLE_CONNECTOR.finditer(title, s0, start)]
+    if connectors:
+        return connectors[-1] in _MEANS_CONNECTORS
+    follow = _TITLE_CONNECTOR.search(title, end)
+    if follow is None or follow.group(1).lower() != "for":
+        return False
+    return any(a >= follow.end() for a, _ in task_spans)
+
+
+# "via contrastive learning", "by leveraging data augmentation": a task name after these words is the means.
+_MEANS_BEFORE = FoldedPattern(
+    r"\b(?:via|using|leverag\w*|adopt\w*|employ\w*|appl(?:y|ies|ying|ied)|incorporat\w*|integrat\w*|"
+    r"harness\w*|exploit\w*|utiliz\w*)"
+    r"(?:\s+(?:a|an|the|their|our|its|self-supervised|supervised|unsupervised|standard|simple)){0,2}\s+$")
+# "a data augmentation strategy", "a contrastive loss", "learning-based": a technique's head after the name.
+_METHOD_HEAD_AFTER = re.compile(
+    r"[\s-]+(?:based|technique|techniques|strategy|strategies|loss|losses|objective|objectives|scheme|schemes|"
+    r"mechanism|mechanisms|agent|agents|module|modules|regularizer|regularization|paradigm)\b")
+_MIN_TASK_SCORE = 0.75  # a task named only as the means ("via contrastive learning") is not one the paper addresses
+
+
+def _min_score(text: str, start: int, end: int) -> float:
+    """The evidence a task candidate needs. A learning paradigm or field ("representation learning",
+    "contrastive learning", "remote sensing"; cues.json "paradigm_task_heads") named once or twice in the
+    abstract is usually the approach or the setting, not the problem addressed: it must be in the title,
+    in a task wording, or named repeatedly (on train such weak paradigm mentions were right 8 times in 35)."""
+    last = text[start:end].rsplit(None, 1)[-1].lower()
+    return 2.0 if last in load_cues().paradigm_heads else _MIN_TASK_SCORE
+
+
+def means_context(text: str, start: int, end: int) -> bool:
+    """Whether the words around a task name cast it as the technique used, not the problem addressed
+    ("via contrastive learning", "a data augmentation strategy")."""
+    return bool(_MEANS_BEFORE.search(text, max(0, start - 40), start)) or bool(_METHOD_HEAD_AFTER.match(text, end))
+
+
 def addressed_tasks(
-    text: str, sentences: list[tuple[int, int]], mentions: list[Mention], title_end: int, limit: int = 3
+    text: str, sentences: list[tuple[int, int]], mentions: list[Mention], title_end: int, limit: int = 3,
+    long_forms: Sequence[tuple[int, int]] = (),
 ) -> list[Finding]:
-    """The (at most ``limit``) main tasks: ranked by where and how often the task is named."""
+    """The (at most ``limit``) main tasks: ranked by where and how often the task is named.
+
+    ``long_forms`` are the spans the paper defines an acronym for: a task name that ends one
+    ("asynchronous federated learning (AFL)") is widened to it, the paper's own name for its task.
+    """
+    ends = {b: a for a, b in long_forms}
     cues = load_cues()
     scored: dict[str, float] = defaultdict(float)
     first_span: dict[str, tuple[int, int, str]] = {}
@@ -663,21 +962,42 @@ def addressed_tasks(
         if key not in first_span or start < first_span[key][0]:
             first_span[key] = (start, end, rule)
 
+    title = text[:title_end] if title_end > 0 else ""
+    in_title_tasks = title_tasks(title) if title else []
+    task_mentions = [(s, e) for s, e, t, _ in mentions if t == EntityType.TASK.value]
     for start, end, etype, rule in mentions:
         if etype != EntityType.TASK.value:
             continue
+        if ends.get(end, start) < start and len(text[ends[end]:end].split()) <= 6:
+            start = ends[end]
         s0, s1 = sentence_of(sentences, start)
         in_title = title_end > 0 and start < title_end
-        score = 3.0 if in_title else (1.5 if _has(cues.task, text[s0:s1]) else 1.0)
+        if in_title and title_means(title, start, end, in_title_tasks + task_mentions):
+            score = 1.0
+        elif not in_title and means_context(text, start, end):
+            score = 0.5
+        else:
+            score = 3.0 if in_title else (1.5 if _has(cues.task, text[s0:s1]) else 1.0)
         add(start, end, score, "lexicon", rule if rule.startswith("lexicon:") else None)
-    if title_end > 0:
-        for a, b in title_tasks(text[:title_end]):
-            add(a, b, 3.5, "title")
-    for pattern, anchor, before in _TASK_PATTERNS:
+    for a, b in in_title_tasks:
+        add(a, b, 3.5, "title")
+    for a, b in head_noun_tasks(text[title_end:] if title_end > 0 else text):
+        offset = max(0, title_end)
+        add(a + offset, b + offset, 1.0, "head")
+    for pattern, anchor, before, needs_head in _TASK_PATTERNS:
         for m in anchored_finditer(pattern, anchor, text, before):
             phrase = m.group(1).strip()
+            lead = _LEADING_FUNCTION_WORDS.match(phrase)
+            p0 = m.start(1) + (lead.end() if lead else 0)
+            phrase = phrase[lead.end():] if lead else phrase
+            if not phrase:
+                continue
+            if needs_head and (not TASK_HEADS.search(phrase.split()[-1])
+                               or phrase.split()[-1].lower() in cues.non_task_heads
+                               or phrase.lower() in _TOO_GENERAL_TASKS):
+                continue  # "This paper aims to …", "Our method has been …": not a task's name
             if 1 <= len(phrase.split()) <= 6 and phrase.lower() not in cues.generic_terms:
-                add(m.start(1), m.start(1) + len(phrase), 2.0, "pattern")
+                add(p0, p0 + len(phrase), 2.0, "pattern")
     # A phrase inside a longer chosen phrase ("object detection" in "multi-view object detection") is the
     # same task named less precisely: fold its score into the longer one.
     for key in list(scored):
@@ -689,7 +1009,7 @@ def addressed_tasks(
                 break
     ranked = sorted(scored.items(), key=lambda kv: (-kv[1], first_span[kv[0]][0]))
     out: list[Finding] = []
-    for key, score in ranked[:limit]:
+    for key, score in [kv for kv in ranked if kv[1] >= _min_score(text, *first_span[kv[0]][:2])][:limit]:
         start, end, rule = first_span[key]
         conf = min(0.95, 0.4 + 0.15 * score)
         out.append((RelationType.ADDRESSES.value, start, end, f"kg_relations:addresses:{rule}", conf))
@@ -717,7 +1037,7 @@ def find_relations(
         beats
         + used_datasets(text, sentences, mentions, beaten)
         + measured_metrics(text, sentences, mentions, title_end)
-        + addressed_tasks(text, sentences, mentions, title_end)
+        + addressed_tasks(text, sentences, mentions, title_end, long_forms=[long for _, long in abbreviations])
     )
 
 
