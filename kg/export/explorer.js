@@ -118,17 +118,18 @@ function valueCell(r) {
 }
 
 function leaderboard(resultIdx, groupBy, self) {
-  // Group by metric (or dataset, for a metric's own page) and unit: 91.1% and 2.6x are not one ranking.
-  // Each group is ordered by its metric's direction.
+  // Group by metric (or dataset, for a metric's own page), unit and kind: 91.1% and 2.6x are not one
+  // ranking, and neither are a score (91.1%) and a gain over some baseline (+2.3%). Absolute scores come
+  // first; each group is ordered by its metric's direction.
   const groups = new Map();
   for (const k of resultIdx) {
-    const r = R[k], key = r[groupBy] + "|" + r.u;
+    const r = R[k], key = (r.delta ? "1" : "0") + "|" + r[groupBy] + "|" + r.u;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(r);
   }
   const keys = [...groups.keys()].sort((a, b) => {
     const ga = groups.get(a), gb = groups.get(b), ia = ga[0][groupBy], ib = gb[0][groupBy];
-    return (ia < 0) - (ib < 0) || gb.length - ga.length || (ia >= 0 && ib >= 0 ? N[ia].l.localeCompare(N[ib].l) : 0)
+    return !!ga[0].delta - !!gb[0].delta || (ia < 0) - (ib < 0) || gb.length - ga.length || (ia >= 0 && ib >= 0 ? N[ia].l.localeCompare(N[ib].l) : 0)
       || a.localeCompare(b);
   });
   const box = el("div", {class: "leaderboard"});
@@ -141,7 +142,8 @@ function leaderboard(resultIdx, groupBy, self) {
     });
     const head = g >= 0 ? N[g].l : (groupBy === "x" ? "metric not stated" : "dataset not stated");
     const dir = groupBy === "x" && g >= 0 ? (N[g].hib === false ? " (lower is better)" : " (higher is better)") : "";
-    box.append(el("h4", {}, head + (unit ? " (" + unit + ")" : "") + dir + " · " + rows.length +
+    const kind = rows[0].delta ? " · changes over a baseline (Δ)" : "";
+    box.append(el("h4", {}, head + (unit ? " (" + unit + ")" : "") + kind + dir + " · " + rows.length +
       (rows.length === 1 ? " result" : " results")));
     // Columns: the slots that vary within the group (not the group itself, not the page's own entity).
     const slots = [["m", "method"], ["d", "dataset"], ["x", "metric"]].filter(([k]) => k !== groupBy && k !== self);
