@@ -39,6 +39,7 @@ from kg.nlp.direction import higher_is_better
 from kg.nlp.relations import TASK_HEADS
 from kg.nlp.results import word_occurrences
 from kg.nlp.sentences import doc_text, make_docs, sentence_of
+from kg.nlp.spans import named_spans
 
 log = logging.getLogger(__name__)
 
@@ -145,30 +146,15 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
             s0, s1 = start, end
         return Evidence(text[s0:s1].strip(), start - base, end - base, section, rule, max(0.0, min(1.0, conf)))
 
-    # 1. every span that names something, with a type guess and where it came from
-    spans: dict[tuple[int, int], tuple[EntityType, str, float, str | None]] = {}
-    for s, e, t, lex_id in doc._.kg_lexicon_matches or []:
-        spans[(s, e)] = (EntityType(t), "kg_lexicon", 0.9, lex_id)
-    proposed: dict[tuple[int, int], tuple[str, float]] = {}
-    for s, e, t, rule, conf, is_proposed in doc._.kg_candidates or []:
-        if (s, e) not in spans:
-            spans[(s, e)] = (EntityType(t), f"kg_candidates:{rule}", conf, None)
-        if is_proposed:
-            proposed[(s, e)] = (f"kg_candidates:{rule}", conf)
+    # 1. every span that names something, with a type guess and where it came from (kg.nlp.spans)
+    spans = named_spans(doc)
+    proposed: dict[tuple[int, int], tuple[str, float]] = {
+        (s, e): (f"kg_candidates:{rule}", conf) for s, e, _t, rule, conf, is_proposed in doc._.kg_candidates or []
+        if is_proposed
+    }
     relation_types: dict[tuple[int, int], RelationType] = {}
-    for rel, s, e, rule, conf in doc._.kg_relations or []:
-        rtype = RelationType(rel)
-        relation_types.setdefault((s, e), rtype)
-        if (s, e) not in spans:
-            implied = next(iter(sorted(RELATION_RANGE[rtype], key=lambda x: x.value)))
-            if rtype is RelationType.USES:
-                implied = EntityType.DATASET
-            spans[(s, e)] = (implied, rule, conf, None)
-    for r in doc._.kg_results or []:
-        for span, etype in ((r.method, EntityType.METHOD), (r.dataset, EntityType.DATASET),
-                            (r.metric, EntityType.METRIC), (r.relative_to, EntityType.METHOD)):
-            if span is not None and tuple(span) not in spans:
-                spans[tuple(span)] = (etype, r.rule, r.confidence, None)
+    for rel, s, e, _rule, _conf in doc._.kg_relations or []:
+        relation_types.setdefault((s, e), RelationType(rel))
 
     # 2. group surface forms into this paper's entities
     groups = _Groups()

@@ -29,6 +29,7 @@ from kg.nlp import ner as _ner  # noqa: F401
 from kg.nlp import relations as _relations  # noqa: F401
 from kg.nlp import results as _results  # noqa: F401
 from kg.nlp import sentences as _sentences  # noqa: F401
+from kg.nlp import spans as _spans  # noqa: F401
 from kg.nlp.tokenizer import customize_tokenizer
 
 PIPELINE = ("kg_sentences", "kg_abbreviations", "kg_lexicon", "kg_candidates", "kg_relations", "kg_results")
