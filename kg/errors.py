@@ -49,3 +49,9 @@ class QueryAborted(StoreError):
 
 class ServerBusy(StoreError):
     """Every query worker of the endpoint stayed busy until the request's deadline."""
+
+
+class LockedError(KGError):
+    """Another ``kg build`` holds the output directory's lock (and the caller asked not to wait)."""
+
+    exit_code = 3

@@ -7,11 +7,15 @@ evidence whose offsets point into the paper's *title* or *abstract* as given.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
 import multiprocessing as mp
 import re
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any
@@ -34,11 +38,13 @@ from kg.model import (
     RelationType,
     Result,
     Section,
+    SkipReport,
 )
 from kg.nlp.direction import higher_is_better
+from kg.nlp.guard import defuse
 from kg.nlp.relations import TASK_HEADS
 from kg.nlp.results import word_occurrences
-from kg.nlp.sentences import doc_text, make_docs, sentence_of
+from kg.nlp.sentences import doc_text, sentence_of
 from kg.nlp.spans import named_spans
 
 log = logging.getLogger(__name__)
@@ -439,11 +445,72 @@ def paper_text(paper: Paper) -> str:
     return paper.title + SEPARATOR + paper.abstract
 
 
+#: Default per-paper extraction budget (seconds). Real abstracts take a few milliseconds; a paper that
+#: needs more than this is pathological text, skipped with a logged reason so the build goes on.
+PAPER_BUDGET = 5.0
+
+
+class _OverBudget(Exception):
+    """Raised inside the pipeline (by SIGALRM or between components) when a paper's budget is spent."""
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float | None) -> Iterator[None]:
+    """Interrupt the current paper after ``seconds`` (SIGALRM, main thread of a POSIX process only).
+
+    Why a signal as well as the check between components: one component stuck in a super-linear loop
+    would otherwise run to its end before anyone looked at the clock.
+    """
+    usable = (seconds is not None and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _OverBudget()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _extract_one(nlp: Language, paper: Paper, budget: float | None, ex_id: str = EXTRACTOR_ID) -> Extraction:
+    """Tokenise (after :func:`kg.nlp.guard.defuse`) and run every component on one paper within ``budget``."""
+    deadline = None if budget is None else time.monotonic() + budget
+    with _alarm(budget):
+        original = paper_text(paper)
+        text = defuse(original)
+        doc = nlp.make_doc(text)
+        doc._.kg_text = text
+        for _name, proc in nlp.pipeline:
+            doc = proc(doc)
+            if deadline is not None and time.monotonic() > deadline:
+                raise _OverBudget()
+        # Evidence quotes the paper as given: the defused text has the same length (so every offset holds)
+        # but spaces where over-long chunks were broken, which must not show in an evidence sentence.
+        doc._.kg_text = original
+        return doc_to_extraction(doc, paper, ex_id)
+
+
 def extract_paper(paper: Paper, nlp: Language | None = None, mode: str = "fast") -> Extraction:
     from kg.nlp import load_nlp
 
-    nlp = nlp or load_nlp(mode)
-    return doc_to_extraction(nlp(paper_text(paper)), paper, extractor_id(mode) if mode != "fast" else EXTRACTOR_ID)
+    return _extract_one(nlp or load_nlp(mode), paper, None, extractor_id(mode) if mode != "fast" else EXTRACTOR_ID)
+
+
+def _budgeted(nlp: Language, papers: Iterable[Paper], budget: float | None,
+              ex_id: str = EXTRACTOR_ID) -> Iterator[Extraction | str]:
+    """Each paper's Extraction, or the reason it was skipped (a string) when it ran over ``budget``."""
+    for paper in papers:
+        try:
+            yield _extract_one(nlp, paper, budget, ex_id)
+        except _OverBudget:
+            yield f"extraction took longer than its budget of {budget:g} s (pathological text?); paper skipped"
 
 
 _WORKER_NLP: Language | None = None
@@ -458,39 +525,59 @@ def _worker_init(mode: str = "fast") -> None:
     _WORKER_ID = extractor_id(mode) if mode != "fast" else EXTRACTOR_ID
 
 
-def _worker_extract(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _worker_extract(args: tuple[list[dict[str, Any]], float | None]) -> list[dict[str, Any] | str]:
     # Workers return plain dicts, never Docs: pickling Docs costs more than the rule components (DESIGN.md).
     assert _WORKER_NLP is not None
-    out = []
-    batch = [Paper.from_dict(p) for p in papers]
-    docs = _WORKER_NLP.pipe(make_docs(_WORKER_NLP, (paper_text(p) for p in batch)))
-    for paper, doc in zip(batch, docs, strict=True):
-        out.append(doc_to_extraction(doc, paper, _WORKER_ID).to_dict())
-    return out
+    papers, budget = args
+    return [r if isinstance(r, str) else r.to_dict()
+            for r in _budgeted(_WORKER_NLP, (Paper.from_dict(p) for p in papers), budget, _WORKER_ID)]
 
 
 def extract_papers(
-    papers: Iterable[Paper], nlp: Language | None = None, n_process: int = 1, batch_size: int = 64,
+    papers: Iterable[Paper],
+    nlp: Language | None = None,
+    n_process: int = 1,
+    batch_size: int = 64,
     mode: str = "fast",
+    *,
+    budget: float | None = PAPER_BUDGET,
+    report: SkipReport | None = None,
 ) -> Iterator[Extraction]:
     """Extract every paper, in input order. ``n_process > 1`` forks workers that each load the pipeline.
 
     ``mode`` picks the pipeline (``fast``: rules only; ``accurate``: rules plus the trained NER, see
     :mod:`kg.nlp.ner`); an explicit ``nlp`` overrides it but the records still name ``mode``'s extractor.
+    A paper whose extraction takes longer than ``budget`` seconds (None: no limit) is not yielded; it is
+    logged and counted in ``report`` (``report.skipped``, with the paper's source as location).
     """
     papers = list(papers)
+    if not papers:
+        return  # nothing to do: do not build the pipeline (a no-op rebuild stays fast)
     ex_id = extractor_id(mode) if mode != "fast" else EXTRACTOR_ID
+
+    def skipped(paper: Paper, reason: str) -> None:
+        where = paper.source or paper.id
+        log.warning("%s: %s", where, reason)
+        if report is not None:
+            report.skip(where, reason)
+
     if n_process <= 1 or len(papers) < 2 * batch_size:
         from kg.nlp import load_nlp
 
         nlp = nlp or load_nlp(mode)
-        docs = nlp.pipe(make_docs(nlp, (paper_text(p) for p in papers)), batch_size=batch_size)
-        for paper, doc in zip(papers, docs, strict=True):
-            yield doc_to_extraction(doc, paper, ex_id)
+        for paper, record in zip(papers, _budgeted(nlp, papers, budget, ex_id), strict=True):
+            if isinstance(record, str):
+                skipped(paper, record)
+            else:
+                yield record
         return
-    chunks = [[p.to_dict() for p in papers[i : i + batch_size]] for i in range(0, len(papers), batch_size)]
+    chunks = [papers[i : i + batch_size] for i in range(0, len(papers), batch_size)]
     ctx = mp.get_context("fork")
     with ctx.Pool(n_process, initializer=_worker_init, initargs=(mode,)) as pool:
-        for chunk in pool.imap(_worker_extract, chunks):
-            for record in chunk:
-                yield Extraction.from_dict(record)
+        jobs = (([p.to_dict() for p in chunk], budget) for chunk in chunks)
+        for chunk, results in zip(chunks, pool.imap(_worker_extract, jobs), strict=True):
+            for paper, result in zip(chunk, results, strict=True):
+                if isinstance(result, str):
+                    skipped(paper, result)
+                else:
+                    yield Extraction.from_dict(result)

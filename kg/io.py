@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -57,3 +58,45 @@ def write_jsonl(path: str | os.PathLike[str], records: Iterable[dict[str, Any]])
             fh.write("\n")
             n += 1
     return n
+
+
+#: Characters XML 1.0 cannot hold (its ``Char`` production): C0 controls other than tab, LF and CR, lone
+#: surrogates, and U+FFFE/U+FFFF. One rule for every writer, XML or not, so that a title reads the same in
+#: GraphML, HTML, Turtle, N-Triples, JSON-LD and CSV, and a string valid in one output is valid in all.
+XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (see :data:`XML_UNSAFE`).
+
+    Why strip rather than escape: XML 1.0 has no escape for them (``&#1;`` is itself ill-formed), and they
+    carry no meaning in a title or abstract; a lone surrogate cannot even be encoded as UTF-8.
+    """
+    return XML_UNSAFE.sub("", text) if XML_UNSAFE.search(text) else text
+
+
+def clean_stale_temporaries(directory: str | os.PathLike[str]) -> list[Path]:
+    """Remove the ``.NAME.*.tmp`` files :func:`atomic_write` leaves behind when a process is killed.
+
+    Only call this while holding the directory's build lock (``kg.lock``): then no live writer owns them.
+    """
+    removed: list[Path] = []
+    root = Path(directory)
+    if not root.is_dir():
+        return removed
+    for p in root.glob(".*.tmp"):
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
+            p.unlink()
+            removed.append(p)
+    return removed
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """Hex SHA-256 of a file's bytes, read in blocks (outputs can be large)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

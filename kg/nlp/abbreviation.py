@@ -154,6 +154,9 @@ def _valid_long(long: str, short: str) -> bool:
     return short.lower() not in long.lower().split()
 
 
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9\-]{1,14})\s*$")
+
+
 def find_abbreviations(text: str) -> list[Pair]:
     """All abbreviation definitions in ``text`` as ((short_start, short_end), (long_start, long_end)).
 
@@ -184,7 +187,8 @@ def find_abbreviations(text: str) -> list[Pair]:
                     pairs.append(((s0, s1), (l0, l0 + len(long))))
                     continue
         # "SHORT (long form)": the word before the parenthesis is the short form.
-        before = re.search(r"([A-Za-z][A-Za-z0-9\-]{1,14})\s*$", text[: m.start()])
+        # Searched in a bounded window before the parenthesis: on the whole prefix it was quadratic (issue 9).
+        before = _WORD_BEFORE.search(text, max(0, m.start() - 64), m.start())
         if before and is_short_form(before.group(1)) and " " in inner.strip():
             long = inner.strip()
             short = before.group(1)

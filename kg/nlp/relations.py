@@ -52,6 +52,8 @@ _CLAUSE_END = re.compile(
     r"|and\s+(?:achiev|reduc|improv|obtain|requir))\b"
     r"|,\s(?:while|which|where|achiev|demonstrat|show|reduc|improv|and\s+(?:achiev|reduc|improv|is|are))")
 _PAREN = re.compile(r"\s*\([^()]*\)")
+#: How far either side of a dataset mention its clause is read (real clauses are far shorter).
+_CLAUSE_WINDOW = 300
 _SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as|&)\s+|(?<=[A-Za-z])/(?=[A-Z])")
 _NUM_ONLY = re.compile(r"^[\d.,%x×\s+-]+$")
 # A lower-case verb inside an item means the clause ran on into a new sentence part ("APQ achieves 2.3%").

@@ -21,6 +21,7 @@ _NO_SPLIT_AFTER = re.compile(
     r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|Tab|No|approx|resp|w\.r\.t|Dr|Mr|Ms|St|Inc|Ltd|Jr)"
     r"|\b[A-Z])\.$"
 )
+_TAIL = 16
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9(\[\"“])|\n\s*\n")
 
 
@@ -29,7 +30,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        head = text[start : m.start() + 1].rstrip()
+        # Only the tail can end in an abbreviation (the longest, "approx.", is 7 characters): looking at the
+        # whole pending sentence made "A. A. A. …" quadratic (issue 9).
+        head = text[max(start, m.start() - _TAIL) : m.start() + 1].rstrip()
         if text[m.start() : m.end()].strip() == "" and "\n" not in text[m.start() : m.end()] and _NO_SPLIT_AFTER.search(head):
             continue
         end = m.start()

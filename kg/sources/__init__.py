@@ -139,9 +139,21 @@ def read_corpus(
     report = report if report is not None else SkipReport()
     by_key: dict[str, Paper] = {}
     alias: dict[str, str] = {}
+    failures: list[InputError] = []
     for source in sources:
-        for paper in read_papers(source, fmt=fmt, report=report):
-            keys = [k for k in (paper.id, f"title:{title_key(paper.title)}",
+        try:
+            papers = list(read_papers(source, fmt=fmt, report=report))
+        except InputError as exc:
+            # One bad file among several is a counted, logged skip; a lone bad input is the caller's error.
+            if len(sources) == 1:
+                raise
+            failures.append(exc)
+            report.skip(str(source), f"file not read: {exc}")
+            log.warning("skipped input %s", exc)
+            continue
+        for paper in papers:
+            key = title_key(paper.title)
+            keys = [k for k in (paper.id, f"title:{key}" if key else None,
                                 f"arxiv:{paper.arxiv_id}" if paper.arxiv_id else None) if k]
             known = next((alias[k] for k in keys if k in alias), None)
             if known is None:
@@ -154,6 +166,8 @@ def read_corpus(
             by_key[known] = merged
             for k in (*keys, merged.id):
                 alias.setdefault(k, known)
+    if sources and len(failures) == len(sources):
+        raise InputError(f"no input could be read ({len(failures)} files); first: {failures[0]}")
     return [by_key[k] for k in by_key]
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from kg.errors import FormatError
 from kg.model import Paper, SkipReport
-from kg.sources.text import make_paper, normalise, parse_date
+from kg.sources.text import arxiv_id, make_paper, normalise, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,21 @@ def _get(row: Mapping[str, Any], field: str) -> Any:
 
 
 def _authors(value: Any) -> tuple[str, ...]:
+    """Author names from a list (of names, or of ``{"name": ...}`` objects) or a ``;``-separated string."""
     if isinstance(value, list):
-        return tuple(normalise(str(a)) for a in value if str(a).strip())
+        names = (a.get("name") if isinstance(a, dict) else a for a in value)
+        return tuple(n for n in (normalise(str(a)) for a in names if isinstance(a, (str, int, float))) if n)
     if isinstance(value, str):
-        return tuple(a.strip() for a in value.split(";") if a.strip())
+        return tuple(n for n in (normalise(a) for a in value.split(";")) if n)
     return ()
+
+
+def _text_or_none(value: Any) -> str | None:
+    """A scalar id-like value as text (JSON numbers included); containers and booleans are not ids."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    text = normalise(str(value))
+    return text or None
 
 
 def record_to_paper(row: Mapping[str, Any], location: str, report: SkipReport) -> Paper | None:
@@ -55,27 +65,32 @@ def record_to_paper(row: Mapping[str, Any], location: str, report: SkipReport) -
         report.skip(location, "title/abstract are not strings")
         return None
     authors = _authors(_get(row, "authors"))
-    raw_date = _get(row, "date")
-    parsed = parse_date(str(raw_date)) if raw_date is not None else None
+    raw_date = _text_or_none(_get(row, "date"))
+    parsed = parse_date(raw_date) if raw_date is not None else None
     meta: dict[str, object] = {
         "date": parsed[0] if parsed else None,
         "url": _get(row, "url"),
-        "arxiv_id": _get(row, "arxiv_id"),
+        "arxiv_id": _text_or_none(_get(row, "arxiv_id")),
         "authors": authors,
         "n_authors": len(authors) or None,
     }
+    given_id = _text_or_none(_get(row, "id"))
+    if meta["arxiv_id"] is None and given_id is not None and arxiv_id(given_id):
+        meta["arxiv_id"] = given_id  # "2406.01234" or "arXiv:2406.01234v2" given as the id
     paper = make_paper(report, location, title=title, abstract=abstract, **meta)
-    given_id = _get(row, "id")
-    if paper is not None and given_id is not None and str(given_id).strip():
+    if paper is not None and given_id is not None and not (paper.arxiv_id and arxiv_id(given_id) == paper.arxiv_id):
         from dataclasses import replace
 
-        paper = replace(paper, id=str(given_id).strip())
+        paper = replace(paper, id=given_id[:200])
     return paper
 
 
 def read_jsonl(text: str, location: str, report: SkipReport) -> Iterator[Paper]:
     """One JSON object per line; a broken line is a counted skip, not the end of the file."""
-    for lineno, line in enumerate(text.splitlines(), 1):
+    # Split on "\n" only: str.splitlines also breaks at U+2028/U+2029/U+0085, which JSON allows unescaped
+    # inside strings, so a valid record would be cut in two (issue 9).
+    for lineno, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         where = f"{location}:{lineno}"
@@ -97,6 +112,9 @@ def read_jsonl(text: str, location: str, report: SkipReport) -> Iterator[Paper]:
 
 def read_csv(text: str, location: str, report: SkipReport) -> Iterator[Paper]:
     """CSV with a header row naming at least ``title`` and ``abstract`` (comma, semicolon or tab separated)."""
+    # A field may be as long as the whole file: the csv module's default limit (131,072 characters) made one
+    # long cell end the file with an error. Over-long abstracts are then a counted skip in make_paper.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     sample = text[:8192]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -113,12 +131,25 @@ def read_csv(text: str, location: str, report: SkipReport) -> Iterator[Paper]:
             f"{location}: CSV has no {' or '.join(missing)} column (columns found: {', '.join(header) or 'none'}); "
             "expected title, abstract and optional id, date, url, authors, arxiv_id"
         )
-    try:
-        for row in reader:
+    last_error_line = -1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # The csv module resets its parser after an error, so the rest of the file is still read.
+            if reader.line_num == last_error_line:
+                break  # no progress: never loop on one broken line
+            last_error_line = reader.line_num
+            report.read += 1
             where = f"{location}:{reader.line_num}"
-            paper = record_to_paper(row, where, report)
-            if paper is not None:
-                yield paper
-    except csv.Error as exc:
-        report.skip(f"{location}:{reader.line_num}", f"CSV error: {exc}; rest of file not read")
-        log.warning("%s:%d: CSV error: %s; rest of file not read", location, reader.line_num, exc)
+            report.skip(where, f"unreadable CSV row ({exc})")
+            log.warning("%s: skipped: unreadable CSV row (%s)", where, exc)
+            continue
+        where = f"{location}:{reader.line_num}"
+        # More cells than header columns are filed under the key None (as a list): ignore them.
+        row = {k: v for k, v in row.items() if k is not None}
+        paper = record_to_paper(row, where, report)
+        if paper is not None:
+            yield paper

@@ -12,6 +12,7 @@ import unicodedata
 from datetime import date
 
 from kg.errors import InputError
+from kg.io import xml_safe
 from kg.model import Paper, SkipReport
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,8 @@ MIN_ABSTRACT_CHARS = 20
 # (``\ell``, ``\sqrt``) is maths and is kept verbatim.
 _LATEX_ESCAPE = re.compile(r"\\([%&_#$])")
 _WS = re.compile(r"\s+")
-_TITLE_KEY = re.compile(r"[^0-9a-z]+")
+#: An IRI we accept for ``url``: a scheme, then no white space and none of the characters RFC 3987 excludes.
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 _ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:)?((?:\d{4}\.\d{4,5})|(?:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?", re.I)
 
 MONTHS = {m: i for i, m in enumerate(
@@ -67,17 +69,39 @@ def looks_binary(data: bytes, sample: int = 4096) -> bool:
 
 
 def normalise(text: str) -> str:
-    """NFC, LaTeX escapes unescaped, whitespace runs collapsed to one space, stripped."""
-    text = unicodedata.normalize("NFC", text)
+    """NFC, characters XML cannot hold removed, LaTeX escapes unescaped, whitespace collapsed, stripped.
+
+    Why strip control characters and lone surrogates here, at the source boundary: every later stage
+    (offsets, GraphML, RDF, the store) then sees only text every output format can hold.
+    """
+    text = unicodedata.normalize("NFC", xml_safe(text))
     text = _LATEX_ESCAPE.sub(r"\1", text)
     return _WS.sub(" ", text).strip()
 
 
 def title_key(title: str) -> str:
-    """The form of a title used for identity: case, accents, punctuation and spacing removed."""
-    folded = unicodedata.normalize("NFKD", title.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return _TITLE_KEY.sub("", folded)
+    """The form of a title used for identity: compatibility forms, case, accents, punctuation and spacing
+    removed, letters and digits of *every* script kept.
+
+    Why Unicode-aware: an ASCII-only key maps every Chinese or Russian title to the empty string, so all of
+    them got one id and were merged into one paper (issue 9).
+    """
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", title).casefold())
+    return "".join(c for c in folded if unicodedata.category(c)[0] in "LN")
+
+
+def valid_iri(value: object) -> str | None:
+    """``value`` as an absolute IRI we can put in RDF (``rdfs:seeAlso``), or None when it is not one.
+
+    Why here: an invalid IRI used to pass the readers and fail only at the store stage, after every file
+    had been written, and then stayed in the extraction cache for every later build.
+    """
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > 2048 or not _IRI.match(value) or xml_safe(value) != value:
+        return None
+    return value
 
 
 def arxiv_id(text: str | None) -> str | None:
@@ -88,14 +112,19 @@ def arxiv_id(text: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-def paper_id(title: str, arxiv: str | None = None) -> str:
+def paper_id(title: str, arxiv: str | None = None, abstract: str = "") -> str:
     """Stable id: ``arxiv:<id>`` when the arXiv id is known, else ``t:`` + 16 hex of the title key.
 
-    The title hash makes the same paper read from two dumps (or twice from one) the same paper.
+    The title hash makes the same paper read from two dumps (or twice from one) the same paper. A title
+    without a single letter or digit ("???") has an empty key; such papers take their id from the
+    abstract instead, so they are not all merged into one.
     """
     if arxiv:
         return f"arxiv:{arxiv}"
-    return "t:" + hashlib.sha1(title_key(title).encode("utf-8")).hexdigest()[:16]
+    key = title_key(title)
+    if not key:
+        key = "abstract:" + title_key(abstract)
+    return "t:" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
 _DATE_TEXT = re.compile(
@@ -158,7 +187,58 @@ def make_paper(
         report.skip(location, reason)
         log.warning("%s: skipped: %s", location, reason)
         return None
+    meta = check_meta(meta, location)
     arxiv = arxiv_id(meta.pop("arxiv_id", None)) or arxiv_id(str(meta.get("url") or "")) or None  # type: ignore[arg-type]
     clean = {k: (normalise(v) if isinstance(v, str) else v) for k, v in meta.items()}
     clean = {k: v for k, v in clean.items() if v not in (None, "", ())}
-    return Paper(id=paper_id(title, arxiv), title=title, abstract=abstract, arxiv_id=arxiv, source=location, **clean)  # type: ignore[arg-type]
+    return Paper(id=paper_id(title, arxiv, abstract), title=title, abstract=abstract, arxiv_id=arxiv,
+                 source=location, **clean)  # type: ignore[arg-type]
+
+
+#: The optional fields of a record and the Python types each may hold after :func:`check_meta`.
+_TEXT_FIELDS = ("date", "affiliation", "arxiv_id", "url")
+_INT_FIELDS = ("n_authors", "upvotes")
+
+
+def check_meta(meta: dict[str, object], location: str) -> dict[str, object]:
+    """The schema of a record's optional fields, applied at the source boundary.
+
+    A field of the wrong type is dropped with a warning (the paper is kept): numbers become text where
+    text is expected (an ``arxiv_id`` of ``2406.01234`` read as a JSON number), a ``url`` must be an
+    absolute IRI, counts must be non-negative integers, authors a sequence of names.
+    """
+    out: dict[str, object] = {}
+    for key, value in meta.items():
+        if value is None:
+            continue
+        if key in _TEXT_FIELDS:
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                _drop(location, key, value)
+                continue
+            text = normalise(str(value))
+            if key == "url":
+                iri = valid_iri(text)
+                if iri is None:
+                    _drop(location, key, value)
+                    continue
+                text = iri
+            out[key] = text
+        elif key in _INT_FIELDS:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > 10**9:
+                _drop(location, key, value)
+                continue
+            out[key] = value
+        elif key == "authors":
+            if not isinstance(value, (tuple, list)):
+                _drop(location, key, value)
+                continue
+            names = tuple(n for n in (normalise(str(a)) for a in value if isinstance(a, (str, int, float))) if n)
+            out[key] = names[:1000]
+        else:
+            out[key] = value
+    return out
+
+
+def _drop(location: str, key: str, value: object) -> None:
+    log.warning("%s: field %r dropped: %s is not a valid value for it", location, key,
+                type(value).__name__ if not isinstance(value, str) else repr(value[:60]))
