@@ -65,29 +65,94 @@ class BuildSummary:
     store: dict[str, Any] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     skip_reasons: list[tuple[str, str]] = field(default_factory=list)
+    papers_over_budget: int = 0  # papers whose extraction ran over the per-paper time budget (skipped)
+    cache_skipped: int = 0  # invalid records of an existing extractions.jsonl (skipped, logged)
 
     @property
     def wall_seconds(self) -> float:
         return sum(self.seconds.values())
 
 
-def read_extractions(path: Path) -> list[Extraction]:
-    """Read a ``kg extract`` / build cache file; a corrupt line is an error, not a silent skip.
+def read_extractions(path: Path, report: SkipReport | None = None) -> list[Extraction]:
+    """Read a ``kg extract`` / build cache file, record by record.
 
-    Why not skip: this file *is* the graph's content; dropping a line would silently lose a paper.
+    A line that is not a valid record (broken JSON, wrong types, a paper field no output can hold, an IRI
+    that is not one) is skipped with a logged warning and counted in ``report``: one bad record must not
+    make every later build fail (issue 9). ``kg build`` re-extracts a skipped record's paper when its input
+    is given again.
     """
     out: list[Extraction] = []
-    with path.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8", errors="replace", newline="\n") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
                 continue
+            where = f"{path}:{lineno}"
             try:
-                out.append(Extraction.from_dict(json.loads(line)))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise GraphError(
-                    f"{path}:{lineno}: not a valid extraction record ({exc}); delete the file or rebuild with --fresh"
-                ) from exc
+                data = json.loads(line)
+                if not isinstance(data, dict):
+                    raise TypeError(f"a JSON {type(data).__name__}, not an object")
+                record = Extraction.from_dict(data)
+                problem = check_extraction(record)
+            except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+            if problem:
+                log.warning("%s: not a valid extraction record (%s); skipped", where, problem[:200])
+                if report is not None:
+                    report.read += 1
+                    report.skip(where, f"invalid extraction record: {problem[:200]}")
+                continue
+            if report is not None:
+                report.read += 1
+            out.append(record)
     return out
+
+
+def check_extraction(ex: Extraction) -> str | None:
+    """Why ``ex`` cannot go into a graph, or None. The checks the readers apply to fresh input, applied to
+    records read back from disk (which anyone may have edited), plus the record's internal references."""
+    import math
+
+    from kg.io import xml_safe
+    from kg.sources.text import valid_iri
+
+    p = ex.paper
+    if not isinstance(p.id, str) or not p.id.strip():
+        return "paper id is empty or not text"
+    for name in ("id", "title", "abstract", "date", "affiliation", "arxiv_id", "source"):
+        value = getattr(p, name)
+        if value is not None and (not isinstance(value, str) or xml_safe(value) != value):
+            return f"paper {name} is not clean text"
+    if not p.title or not p.abstract:
+        return "paper has no title or abstract"
+    if p.url is not None and valid_iri(p.url) != p.url:
+        return f"paper url {str(p.url)[:60]!r} is not an IRI"
+    for name in ("n_authors", "upvotes"):
+        value = getattr(p, name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            return f"paper {name} is not an integer"
+    if any(not isinstance(a, str) or xml_safe(a) != a for a in p.authors):
+        return "an author name is not clean text"
+    keys = {e.key for e in ex.entities}
+    if len(keys) != len(ex.entities):
+        return "two entities share a key"
+    for e in ex.entities:
+        if not e.names or any(not isinstance(n, str) or not n or xml_safe(n) != n for n in e.names):
+            return f"entity {e.key} has an empty or unclean name"
+    evidences = [r.evidence for r in ex.relations] + [r.evidence for r in ex.results]
+    evidences += [m.evidence for e in ex.entities for m in e.mentions]
+    for ev in evidences:
+        if not isinstance(ev.sentence, str) or xml_safe(ev.sentence) != ev.sentence or not isinstance(ev.rule, str):
+            return "an evidence sentence is not clean text"
+        if not math.isfinite(ev.confidence):
+            return "an evidence confidence is not a number"
+    if any(r.target not in keys for r in ex.relations):
+        return "a relation points at no entity of the record"
+    for r in ex.results:
+        if not math.isfinite(r.value) or not isinstance(r.value_text, str):
+            return "a result value is not a finite number"
+        if any(k is not None and k not in keys for k in (r.method, r.dataset, r.metric)):
+            return "a result points at no entity of the record"
+    return None
 
 
 def load_graph(path: Path) -> KnowledgeGraph:
@@ -104,19 +169,26 @@ def load_graph(path: Path) -> KnowledgeGraph:
     return KnowledgeGraph.from_extractions(read_extractions(source))
 
 
-def _cached_extractions(out: Path, extractor_id: str, fresh: bool) -> dict[str, Extraction]:
+def _cached_extractions(
+    out: Path, extractor_id: str, fresh: bool, report: SkipReport
+) -> tuple[dict[str, Extraction], list[Paper]]:
+    """The reusable records of ``out`` by paper id, and the papers of stale ones (to extract again).
+
+    Why the stale papers come back: a record made by another extractor version is not reusable, but its
+    paper is still part of this output; dropping it would lose a paper whose input is not given again.
+    """
     cache = out / EXTRACTIONS_FILE
     if fresh or not cache.exists():
-        return {}
-    records = read_extractions(cache)
-    stale = [r for r in records if r.extractor != extractor_id]
+        return {}, []
+    records = read_extractions(cache, report)
+    stale = [r.paper for r in records if r.extractor != extractor_id]
     if stale:
         log.warning(
             "%d cached extraction(s) in %s were made by another extractor version; re-extracting them",
             len(stale),
             cache,
         )
-    return {r.paper.id: r for r in records if r.extractor == extractor_id}
+    return {r.paper.id: r for r in records if r.extractor == extractor_id}, stale
 
 
 def build(
@@ -132,6 +204,9 @@ def build(
     scheduler: str | None = None,
     mode: str = "fast",
     export_options: dict[str, dict[str, Any]] | None = None,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
+    budget: float | None = None,
 ) -> BuildSummary:
     """Build (or incrementally extend) the graph in ``out`` from ``inputs`` (default: the embedded corpus).
 
@@ -139,26 +214,71 @@ def build(
     extracted again; the graph, exports and store are then regenerated from all records, so IRIs and
     files depend only on the set of papers, never on the order in which they were added.
     ``export_options`` go to the exporters by format name (``{"html": {"focus": "ImageNet"}}``).
+
+    The whole build holds ``out``'s lock (:func:`kg.lock.build_lock`: another build waits, or with
+    ``wait=False`` fails with :class:`~kg.errors.LockedError`), so concurrent builds into one directory
+    keep every paper. ``out/manifest.json`` says "building" from the start and is rewritten last with
+    what every file holds (:mod:`kg.manifest`), so a reader can tell a finished build from an interrupted
+    one; rerunning an interrupted build makes every file and the store consistent again.
     """
+    from kg.extract import PAPER_BUDGET
+    from kg.io import clean_stale_temporaries
+    from kg.lock import build_lock
+    from kg.manifest import mark_building, write_manifest
+    from kg.sources import embedded_corpus, read_corpus
+
+    sources = list(inputs) if inputs else embedded_corpus()
+    report = SkipReport()
+    t0 = time.perf_counter()
+    # Read before taking the lock: a missing or unreadable input fails without touching ``out``.
+    papers = read_corpus(sources, fmt=fmt, report=report)
+    read_seconds = time.perf_counter() - t0
+    with build_lock(out, wait=wait, on_wait=on_wait):
+        for stale in clean_stale_temporaries(out):
+            log.info("removed %s, left by an interrupted build", stale)
+        mark_building(out)
+        summary = _build_locked(papers, report, out, processes=processes, fresh=fresh, validate=validate,
+                                store=store, progress=progress, scheduler=scheduler, mode=mode,
+                                budget=PAPER_BUDGET if budget is None else budget, export_options=export_options)
+        summary.seconds = {"read": read_seconds, **summary.seconds}
+        log.info("build stage: manifest")
+        summary.files["manifest"] = write_manifest(out, summary)
+        log.info("build stage: done")
+    return summary
+
+
+def _build_locked(
+    papers: list[Paper],
+    report: SkipReport,
+    out: Path,
+    *,
+    processes: int,
+    fresh: bool,
+    validate: bool,
+    store: bool,
+    progress: ProgressCallback | None,
+    scheduler: str | None,
+    mode: str,
+    budget: float,
+    export_options: dict[str, dict[str, Any]] | None = None,
+) -> BuildSummary:
     from kg.export import export_all
     from kg.extract import extract_papers, extractor_id
     from kg.graph import KnowledgeGraph
-    from kg.sources import embedded_corpus, read_corpus
 
     summary = BuildSummary()
-    out.mkdir(parents=True, exist_ok=True)
-
+    log.info("build stage: extract")
     t0 = time.perf_counter()
-    report = SkipReport()
-    papers = read_corpus(list(inputs) if inputs else embedded_corpus(), fmt=fmt, report=report)
-    summary.papers_read, summary.papers_skipped, summary.papers_merged = report.read, report.skipped, report.merged
-    summary.skip_reasons = list(report.reasons)
-    summary.seconds["read"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    cached = _cached_extractions(out, extractor_id(mode), fresh)  # another mode's records are stale
-    todo = [p for p in papers if p.id not in cached]
+    cache_report = SkipReport()
+    # another mode's records are stale
+    cached, stale = _cached_extractions(out, extractor_id(mode), fresh, cache_report)
+    if cache_report.skipped:
+        summary.cache_skipped = cache_report.skipped
+        report.reasons.extend(cache_report.reasons)
+    given = {p.id for p in papers}
+    todo = [p for p in papers if p.id not in cached] + [p for p in stale if p.id not in given]
     new: list[Extraction] = []
+    extract_report = SkipReport()
     if scheduler:  # Dask distributed: a scheduler address, or "local" for a LocalCluster of `processes` workers
         if mode != "fast":  # the workers load the default pipeline and check records against its extractor id
             raise InputError("--scheduler extracts in the fast mode only; drop --mode or --scheduler")
@@ -166,11 +286,15 @@ def build(
 
         records_in = extract_on_cluster(todo, scheduler, n_workers=processes)
     else:
-        records_in = extract_papers(todo, n_process=processes, mode=mode)
+        records_in = extract_papers(todo, n_process=processes, mode=mode, budget=budget, report=extract_report)
     for i, record in enumerate(records_in, 1):
         new.append(record)
         if progress is not None:
             progress(i, len(todo))
+    summary.papers_read, summary.papers_merged = report.read, report.merged
+    summary.papers_skipped = report.skipped + extract_report.skipped
+    summary.papers_over_budget = extract_report.skipped
+    summary.skip_reasons = [*report.reasons, *extract_report.reasons]
     summary.papers_extracted = len(new)
     records = {**cached, **{r.paper.id: r for r in new}}
     ordered = [records[k] for k in sorted(records)]
@@ -179,11 +303,13 @@ def build(
     write_jsonl(out / EXTRACTIONS_FILE, (r.to_dict() for r in ordered))
     summary.seconds["extract"] = time.perf_counter() - t0
 
+    log.info("build stage: graph")
     t0 = time.perf_counter()
     graph = KnowledgeGraph.from_extractions(ordered)
     summary.graph_counts = dict(graph.summary())
     summary.seconds["graph"] = time.perf_counter() - t0
 
+    log.info("build stage: export")
     t0 = time.perf_counter()
     summary.files = {"extractions": out / EXTRACTIONS_FILE, **export_all(graph, out, options=export_options)}
     summary.seconds["export"] = time.perf_counter() - t0
@@ -192,6 +318,7 @@ def build(
     if validate:
         from kg.validate import validate as shacl_validate
 
+        log.info("build stage: validate")
         t0 = time.perf_counter()
         rdf = graph.to_rdf()
         result = shacl_validate(rdf)
@@ -203,6 +330,7 @@ def build(
     if store:
         from kg.store import Store
 
+        log.info("build stage: store")
         t0 = time.perf_counter()
         with Store.open(out / STORE_DIR) as st:
             # the sorted N-Triples file just written is the cheapest source: no second serialisation

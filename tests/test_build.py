@@ -71,14 +71,26 @@ def test_fresh_rebuild_is_identical(tmp_path):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
 
 
-def test_corrupt_cache_is_a_clear_error(tmp_path):
+@pytest.mark.parametrize(
+    "bad_line",
+    ['{"paper": ', "[1, 2]", '{"paper": {"id": "t:x", "title": "T", "abstract": "A"}, "relations": '
+     '[{"type": "uses", "target": "e9", "evidence": {}}]}',
+     '{"paper": {"id": "t:x", "title": "T", "abstract": "An abstract.", "url": "a b"}}',
+     '{"paper": {"id": "t:x", "title": "T\\u0001", "abstract": "An abstract."}}'],
+    ids=["truncated-json", "not-an-object", "dangling-relation", "url-not-an-iri", "control-character"],
+)
+def test_bad_cache_record_is_skipped_record_by_record(tmp_path, bad_line):
+    """Issue 9: one bad line of extractions.jsonl used to fail every later build; now it is a counted skip."""
     out = tmp_path / "out"
-    out.mkdir()
-    (out / EXTRACTIONS_FILE).write_text('{"paper": \n', encoding="utf-8")
-    result = CliRunner().invoke(app, ["build", str(_jsonl(tmp_path / "a.jsonl", [PAPER_A])), "--out", str(out)])
-    assert result.exit_code != 0
-    assert "extractions.jsonl:1" in result.output
-    assert "Traceback" not in result.output
+    build([_jsonl(tmp_path / "a.jsonl", [PAPER_A])], out, store=False, validate=False)
+    good = (out / EXTRACTIONS_FILE).read_text(encoding="utf-8")
+    (out / EXTRACTIONS_FILE).write_text(good + bad_line + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(_jsonl(tmp_path / "b.jsonl", [PAPER_B])), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "invalid cached records skipped" in result.output
+    lines = (out / EXTRACTIONS_FILE).read_text(encoding="utf-8").splitlines()
+    titles = sorted(json.loads(line)["paper"]["title"] for line in lines)
+    assert titles == sorted([PAPER_A["title"], PAPER_B["title"]])  # the good cached paper is kept
 
 
 @pytest.mark.parametrize("extra", [[], ["--no-store", "--no-validate"]])

@@ -49,6 +49,13 @@ def build_cmd(
     max_entities: Annotated[
         int | None, typer.Option("--max-entities", min=1, help="graph.html: keep the N entities named by most papers.")
     ] = None,
+    no_wait: Annotated[
+        bool, typer.Option("--no-wait", help="If another kg build is writing OUT, fail at once instead of waiting.")
+    ] = False,
+    budget: Annotated[
+        float, typer.Option("--paper-budget", min=0.1, help="Seconds one paper's extraction may take before it "
+                            "is skipped (logged and counted).")
+    ] = 5.0,
 ) -> None:
     """Build the knowledge graph into OUT (adds to what OUT already holds: only new papers are extracted)."""
     with Progress(
@@ -78,6 +85,9 @@ def build_cmd(
             scheduler=scheduler,
             mode=mode,
             export_options={"html": html_options(focus, max_entities)},
+            wait=not no_wait,
+            on_wait=lambda message: err_console.print(f"[yellow]{message}[/]"),
+            budget=budget,
         )
     console.print(summary_table(summary, out))
     if summary.conforms is False:
@@ -95,6 +105,8 @@ def summary_table(s: BuildSummary, out: Path | None = None) -> Table:
     rows: list[tuple[str, str]] = [
         ("records read", str(s.papers_read)),
         ("records skipped", str(s.papers_skipped)),
+        *([("  over the time budget", str(s.papers_over_budget))] if s.papers_over_budget else []),
+        *([("invalid cached records skipped", str(s.cache_skipped))] if s.cache_skipped else []),
         ("duplicates merged", str(s.papers_merged)),
         ("papers in graph", str(s.papers_total)),
         ("  extracted now", str(s.papers_extracted)),

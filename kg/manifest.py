@@ -1,0 +1,134 @@
+"""The build manifest, ``OUT/manifest.json``: written first as "building", rewritten last as "complete".
+
+Why: every output file is written atomically, but a build writes many files, so a build killed half-way
+leaves complete files from two different builds side by side (a new ``extractions.jsonl`` beside the old
+``graph.nt``; a store with 0 quads beside complete exports). The manifest is the one place that says
+whether the directory holds one finished build, and what it holds: for each file its size, SHA-256 and
+count (records, triples, rows), the graph counts and the store's triple count. :func:`verify_build`
+checks a directory against it; rerunning ``kg build`` makes an interrupted directory complete again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.io import atomic_write, file_sha256
+
+if TYPE_CHECKING:
+    from kg.pipeline import BuildSummary
+
+MANIFEST_FILE = "manifest.json"
+FORMAT = "paperkg-build-manifest/1"
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _write(out: Path, data: dict[str, Any]) -> Path:
+    path = out / MANIFEST_FILE
+    with atomic_write(path) as fh:
+        json.dump(data, fh, indent=1, ensure_ascii=False, sort_keys=True)
+        fh.write("\n")
+    return path
+
+
+def mark_building(out: Path) -> Path:
+    """Say, before anything else is written, that ``out`` is being rebuilt (and so is not complete)."""
+    from kg import __version__
+
+    return _write(out, {"format": FORMAT, "status": "building", "started": _now(), "pid": os.getpid(),
+                        "kg_version": __version__})
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+def describe_file(path: Path) -> dict[str, Any]:
+    """Size, SHA-256 and, where the format makes it cheap, a count of what the file holds."""
+    info: dict[str, Any] = {"bytes": path.stat().st_size, "sha256": file_sha256(path)}
+    if path.suffix == ".nt":
+        info["triples"] = _count_lines(path)
+    elif path.suffix == ".jsonl":
+        info["records"] = _count_lines(path)
+    elif path.suffix == ".csv":
+        info["rows"] = max(0, _count_lines(path) - 1)  # the header row; fields never hold a newline unquoted
+    return info
+
+
+def write_manifest(out: Path, summary: BuildSummary) -> Path:
+    """Describe the finished build in ``out`` (call it last, after the store is synced)."""
+    from kg import __version__
+    from kg.extract import EXTRACTOR_ID
+
+    files = {}
+    for name, path in summary.files.items():
+        if name in ("manifest", "store") or not Path(path).is_file():
+            continue
+        files[Path(path).name] = describe_file(Path(path))
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "status": "complete",
+        "finished": _now(),
+        "kg_version": __version__,
+        "extractor": EXTRACTOR_ID,
+        "papers": summary.papers_total,
+        "graph": summary.graph_counts,
+        "files": files,
+    }
+    if summary.store:
+        data["store"] = {"path": "store", "triples": summary.store.get("triples")}
+    if summary.conforms is not None:
+        data["shacl"] = {"conforms": summary.conforms, "violations": summary.violations}
+    return _write(out, data)
+
+
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    """The manifest of ``out``, or None when there is none (or it is unreadable)."""
+    try:
+        data = json.loads((Path(out) / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def verify_build(out: Path, *, store: bool = True) -> list[str]:
+    """Problems that make ``out`` not one finished build (an empty list: it is one).
+
+    Checks the manifest's status, every listed file's size and hash, and (``store=True``) that the store
+    holds the number of triples the manifest records. Opening the store needs no other process to have it
+    open for writing.
+    """
+    out = Path(out)
+    data = read_manifest(out)
+    if data is None:
+        return [f"{out}: no readable {MANIFEST_FILE} (not a kg build output, or one from an older version)"]
+    if data.get("status") != "complete":
+        return [f"{out}: the last build did not finish (manifest status {data.get('status')!r}); run kg build again"]
+    problems = []
+    for name, info in (data.get("files") or {}).items():
+        path = out / name
+        if not path.is_file():
+            problems.append(f"{name}: missing")
+        elif path.stat().st_size != info.get("bytes") or file_sha256(path) != info.get("sha256"):
+            problems.append(f"{name}: changed since the build (size or SHA-256 differs)")
+    expected = (data.get("store") or {}).get("triples")
+    if store and expected is not None:
+        from kg.errors import StoreError
+        from kg.store import Store
+
+        try:
+            with Store.open_read_only(out / "store") as st:
+                held = len(st)
+        except StoreError as exc:
+            problems.append(f"store: {exc}")
+        else:
+            if held != expected:
+                problems.append(f"store: holds {held} triples, the build wrote {expected}")
+    return problems
