@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test install lint bench cv model clean
+.PHONY: build test install lint bench fuzz cv model clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,9 +38,16 @@ cv: $(STAMP)
 	$(BIN)/python benchmarks/cv.py --mode fast
 	$(BIN)/python benchmarks/cv.py --mode accurate
 
+# >= 10,000 generated inputs through the readers, the extractor, the exporters and kg build (tests/test_fuzz.py);
+# a failing input is written to tests/data/fuzz_corpus/, which the normal test suite replays.
+fuzz: $(STAMP)
+	KG_FUZZ_EXAMPLES=10000 KG_FUZZ_CORPUS=tests/data/fuzz_corpus $(BIN)/python -m pytest -q -p no:logging \
+		tests/test_fuzz.py -k "not replays" --hypothesis-show-statistics
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract_speed.py
 	$(BIN)/python benchmarks/query_speed.py
+	$(BIN)/python benchmarks/pathological.py
 
 clean:
 	rm -rf $(VENV) output/graph.* output/*.csv output/store output/extractions.jsonl
