@@ -190,7 +190,8 @@ def _check_paper(p: Paper) -> None:
     assert p.url is None or valid_iri(p.url) == p.url
 
 
-@settings(max_examples=EXAMPLES * 2 if EXAMPLES < 1000 else EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES * 2 if EXAMPLES < 1000 else EXAMPLES, deadline=None,
+          suppress_health_check=list(HealthCheck))
 @given(data=any_file)
 def test_fuzz_readers(data):
     _saving("read", ".bin", check_readers)(data)
