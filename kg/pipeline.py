@@ -207,6 +207,7 @@ def build(
     wait: bool = True,
     on_wait: Callable[[str], None] | None = None,
     budget: float | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> BuildSummary:
     """Build (or incrementally extend) the graph in ``out`` from ``inputs`` (default: the embedded corpus).
 
@@ -231,7 +232,7 @@ def build(
     report = SkipReport()
     t0 = time.perf_counter()
     # Read before taking the lock: a missing or unreadable input fails without touching ``out``.
-    papers = read_corpus(sources, fmt=fmt, report=report)
+    papers = read_corpus(sources, fmt=fmt, report=report, mapping=mapping)
     read_seconds = time.perf_counter() - t0
     with build_lock(out, wait=wait, on_wait=on_wait):
         for stale in clean_stale_temporaries(out):

@@ -14,6 +14,7 @@ from kg.cli.app import app, console, err_console, handle_errors
 from kg.modes import DEFAULT_MODE, MODE_HELP
 from kg.cli.cmd_graph import html_options
 from kg.pipeline import BuildSummary, build
+from kg.sources import parse_mapping
 
 #: Below this many papers to extract a progress bar is noise.
 _PROGRESS_MIN = 50
@@ -24,12 +25,14 @@ _PROGRESS_MIN = 50
 def build_cmd(
     inputs: Annotated[
         list[Path] | None,
-        typer.Argument(help="Input files (daily-papers dumps, JSONL, CSV, arXiv Atom) or - for stdin. "
+        typer.Argument(help="Input files or directories (daily-papers dumps, JSON Lines, JSON arrays, Semantic "
+                       "Scholar, OpenAlex, Papers with Code, CSV, arXiv Atom, BibTeX) or - for stdin. "
                        "Default: the embedded ~500-abstract sample corpus."),
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("output"),
     fmt: Annotated[
-        str | None, typer.Option("--format", "-f", help="Force the input format (daily, jsonl, csv, atom).")
+        str | None,
+        typer.Option("--format", "-f", help="Force the input format (daily, jsonl, json, csv, atom, bibtex)."),
     ] = None,
     processes: Annotated[int, typer.Option("--processes", "-j", min=1, help="Extraction worker processes.")] = 1,
     fresh: Annotated[
@@ -48,6 +51,11 @@ def build_cmd(
     ] = None,
     max_entities: Annotated[
         int | None, typer.Option("--max-entities", min=1, help="graph.html: keep the N entities named by most papers.")
+    ] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Read a field from a differently named CSV/JSON column: "
+                     '--map abstract="Abstract Note" (repeatable).'),
     ] = None,
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="If another kg build is writing OUT, fail at once instead of waiting.")
@@ -88,6 +96,7 @@ def build_cmd(
             wait=not no_wait,
             on_wait=lambda message: err_console.print(f"[yellow]{message}[/]"),
             budget=budget,
+            mapping=parse_mapping(mapping),
         )
     console.print(summary_table(summary, out))
     if summary.conforms is False:

@@ -24,14 +24,19 @@ def extract_cmd(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="Force the input format.")] = None,
     processes: Annotated[int, typer.Option("--processes", "-j", min=1, help="Worker processes.")] = 1,
     mode: Annotated[str, typer.Option("--mode", help=MODE_HELP)] = DEFAULT_MODE,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Read a field from a differently named CSV/JSON column: "
+                     '--map abstract="Abstract Note" (repeatable).'),
+    ] = None,
 ) -> None:
     """Extract entities, relations and results: one JSON object per paper (schemas/extraction.schema.json)."""
     from kg.extract import extract_papers
     from kg.io import write_jsonl
-    from kg.sources import read_corpus
+    from kg.sources import parse_mapping, read_corpus
 
     report = SkipReport()
-    papers = read_corpus([str(p) for p in inputs], fmt=fmt, report=report)
+    papers = read_corpus([str(p) for p in inputs], fmt=fmt, report=report, mapping=parse_mapping(mapping))
     records = (ex.to_dict() for ex in extract_papers(papers, n_process=processes, mode=mode))
     if out is None or str(out) == "-":
         for rec in records:

@@ -6,9 +6,14 @@ registry keyed by format name (rdflib's plugin style) instead of an if/elif over
 ========  ==========================================================================
 daily     text dumps of daily-papers listing pages (:mod:`kg.sources.daily`)
 jsonl     JSON Lines, one object per paper (:mod:`kg.sources.tabular`)
-csv       CSV with a header row (:mod:`kg.sources.tabular`)
+json      one JSON document: an array, an API response (Semantic Scholar, OpenAlex), Papers
+          with Code's dump, or a single paper (:mod:`kg.sources.scholarly`)
+csv       CSV with a header row, Zotero's export included (:mod:`kg.sources.tabular`)
 atom      arXiv export-API Atom feeds (:mod:`kg.sources.atom`)
+bibtex    BibTeX exports of Zotero, Mendeley, JabRef (:mod:`kg.sources.bibtex`)
 ========  ==========================================================================
+
+Directories are read recursively (:func:`expand_inputs`).
 
 Readers never raise for a bad *record* (it is counted in the :class:`~kg.model.SkipReport` and logged
 with file and line); they raise :class:`~kg.errors.InputError` only when a whole input is unusable.
@@ -16,9 +21,11 @@ with file and line); they raise :class:`~kg.errors.InputError` only when a whole
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import fields, replace
 from importlib import resources
 from pathlib import Path
@@ -26,16 +33,20 @@ from pathlib import Path
 from kg.errors import FormatError, InputError
 from kg.model import Paper, SkipReport
 from kg.sources.atom import read_atom
+from kg.sources.bibtex import read_bibtex
 from kg.sources.daily import read_daily
+from kg.sources.scholarly import read_json
 from kg.sources.tabular import read_csv, read_jsonl
-from kg.sources.text import decode, paper_id, title_key
+from kg.sources.text import decode, looks_binary, paper_id, title_key
 
 __all__ = [
     "FORMATS",
     "Reader",
     "detect_format",
     "embedded_corpus",
+    "expand_inputs",
     "merge_papers",
+    "parse_mapping",
     "paper_id",
     "read_corpus",
     "read_papers",
@@ -48,11 +59,16 @@ Reader = Callable[[str, str, SkipReport], Iterator[Paper]]
 FORMATS: dict[str, Reader] = {
     "daily": read_daily,
     "jsonl": read_jsonl,
+    "json": read_json,
     "csv": read_csv,
     "atom": read_atom,
+    "bibtex": read_bibtex,
 }
-_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "csv",
-             ".xml": "atom", ".atom": "atom", ".txt": "daily"}
+#: Readers that take a field → column ``mapping`` (``--map abstract="Abstract Note"``).
+MAPPABLE = frozenset({"jsonl", "json", "csv"})
+_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "csv",
+             ".xml": "atom", ".atom": "atom", ".txt": "daily", ".bib": "bibtex", ".bibtex": "bibtex"}
+_BIBTEX_HEAD = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.M)
 
 
 def detect_format(text: str, name: str = "<input>") -> str:
@@ -65,8 +81,17 @@ def detect_format(text: str, name: str = "<input>") -> str:
         if "<feed" in head or "http://www.w3.org/2005/Atom" in head:
             return "atom"
         raise FormatError(f"{name}: XML input but not an Atom feed (no <feed> element); use --format to force one")
+    if head.startswith("["):
+        return "json"
     if head.startswith("{"):
-        return "jsonl"
+        # One object per line is JSON Lines; one document (pretty-printed, or an API response) is JSON.
+        try:
+            json.loads(text)
+        except ValueError:
+            return "jsonl"
+        return "json" if "\n" in text.strip() or Path(name).suffix.lower() == ".json" else "jsonl"
+    if _BIBTEX_HEAD.search(head) and not head.lower().startswith(("title", "id,")):
+        return "bibtex"
     first = head.splitlines()[0].lower() if head else ""
     if "title" in first and "abstract" in first and any(sep in first for sep in (",", ";", "\t")):
         return "csv"
@@ -92,8 +117,16 @@ def _read_bytes(source: str | Path) -> tuple[bytes, str]:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
-def read_papers(source: str | Path, fmt: str | None = None, report: SkipReport | None = None) -> Iterator[Paper]:
-    """Read the papers of one file (``"-"`` = standard input), detecting its format unless ``fmt`` is given."""
+def read_papers(
+    source: str | Path,
+    fmt: str | None = None,
+    report: SkipReport | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> Iterator[Paper]:
+    """Read the papers of one file (``"-"`` = standard input), detecting its format unless ``fmt`` is given.
+
+    ``mapping`` (field → column, e.g. ``{"abstract": "Abstract Note"}``) applies to CSV and JSON records.
+    """
     report = report if report is not None else SkipReport()
     if fmt is not None and fmt not in FORMATS:
         raise FormatError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
@@ -103,7 +136,66 @@ def read_papers(source: str | Path, fmt: str | None = None, report: SkipReport |
         log.warning("%s: empty input, no papers", location)
         return iter(())
     name = fmt or detect_format(text, location)
-    return FORMATS[name](text, Path(location).name if location != "<stdin>" else location, report)
+    where = Path(location).name if location != "<stdin>" else location
+    if mapping and name in MAPPABLE:
+        return FORMATS[name](text, where, report, mapping)  # type: ignore[call-arg]
+    return FORMATS[name](text, where, report)
+
+
+def parse_mapping(items: Sequence[str] | None) -> dict[str, str]:
+    """``["abstract=Abstract Note", "title=Title"]`` → ``{"abstract": "Abstract Note", "title": "Title"}``.
+
+    Fields are the record fields (title, abstract, id, date, url, authors, arxiv_id); a typo is an error.
+    """
+    fields = ("title", "abstract", "id", "date", "url", "authors", "arxiv_id")
+    out: dict[str, str] = {}
+    for item in items or ():
+        field, sep, column = item.partition("=")
+        field, column = field.strip().lower(), column.strip().strip("\"'")
+        if not sep or not column or field not in fields:
+            raise InputError(f"--map {item!r}: expected FIELD=COLUMN with FIELD one of {', '.join(fields)}")
+        out[field] = column
+    return out
+
+
+def _sniff(path: Path) -> bool:
+    """Whether a file with an unknown extension inside a directory holds one of our formats."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    if not head or looks_binary(head):
+        return False
+    text = head.decode("utf-8", "replace").lstrip()
+    return text.startswith(("{", "[", "<feed", "<?xml")) or _BIBTEX_HEAD.search(text) is not None
+
+
+def expand_inputs(sources: Sequence[str | Path]) -> list[str | Path]:
+    """Inputs with each directory replaced by the files under it (recursively, sorted, hidden ones left out).
+
+    Files with a known extension (``.jsonl .json .csv .tsv .xml .atom .txt .bib``) are taken; others only
+    when their content looks like one of the formats. A path that does not exist is an
+    :class:`~kg.errors.InputError` raised before anything is read.
+    """
+    missing = [str(s) for s in sources if str(s) != "-" and not Path(s).exists()]
+    if missing:
+        raise InputError(f"{', '.join(missing)}: no such file or directory")
+    out: list[str | Path] = []
+    for source in sources:
+        path = Path(source)
+        if str(source) == "-" or not path.is_dir():
+            out.append(source)
+            continue
+        found = [p for p in sorted(path.rglob("*"))
+                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+        chosen = [p for p in found if p.suffix.lower() in _SUFFIXES or _sniff(p)]
+        for p in sorted(set(found) - set(chosen)):
+            log.info("%s: not a paper collection (unknown extension and content); left out", p)
+        if not chosen:
+            log.warning("%s: a directory without any input file", path)
+        out.extend(chosen)
+    return out
 
 
 def _richness(p: Paper) -> int:
@@ -130,19 +222,26 @@ def merge_papers(a: Paper, b: Paper) -> Paper:
 
 
 def read_corpus(
-    sources: Sequence[str | Path], fmt: str | None = None, report: SkipReport | None = None
+    sources: Sequence[str | Path],
+    fmt: str | None = None,
+    report: SkipReport | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> list[Paper]:
-    """Read many inputs and merge duplicates (same arXiv id, id or normalised title) into one paper each.
+    """Read many inputs (files, directories, ``-``) and merge duplicates (same arXiv id, id or normalised
+    title) into one paper each.
 
-    Order is the order of first appearance, so output is deterministic for the same inputs.
+    Order is the order of first appearance, so output is deterministic for the same inputs. A path that
+    does not exist fails before anything is read; a file that cannot be read among several is a counted,
+    logged skip.
     """
     report = report if report is not None else SkipReport()
+    sources = expand_inputs(sources)
     by_key: dict[str, Paper] = {}
     alias: dict[str, str] = {}
     failures: list[InputError] = []
     for source in sources:
         try:
-            papers = list(read_papers(source, fmt=fmt, report=report))
+            papers = list(read_papers(source, fmt=fmt, report=report, mapping=mapping))
         except InputError as exc:
             # One bad file among several is a counted, logged skip; a lone bad input is the caller's error.
             if len(sources) == 1:

@@ -112,6 +112,25 @@ def arxiv_id(text: str | None) -> str | None:
     return m.group(1) if m else None
 
 
+_BARE_ARXIV = re.compile(r"^(?:arxiv:\s*)?(\d{4}\.\d{4,5})(?:v\d+)?$", re.I)
+
+
+def arxiv_in(value: object) -> str | None:
+    """The arXiv id an id, URL or DOI field names, if it names one.
+
+    Stricter than :func:`arxiv_id`: a value must mention arXiv (``arxiv.org/abs/…``, ``arXiv:…``,
+    ``10.48550/arXiv.…``) or *be* a new-style id (``2406.01234``, ``2406.01234v2``), so a DOI such as
+    ``10.1234/5678.12345`` or any URL with a number in it is not mistaken for one.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    m = _BARE_ARXIV.match(text)
+    if m:
+        return m.group(1)
+    return arxiv_id(text) if "arxiv" in text.lower() else None
+
+
 def paper_id(title: str, arxiv: str | None = None, abstract: str = "") -> str:
     """Stable id: ``arxiv:<id>`` when the arXiv id is known, else ``t:`` + 16 hex of the title key.
 
@@ -188,7 +207,7 @@ def make_paper(
         log.warning("%s: skipped: %s", location, reason)
         return None
     meta = check_meta(meta, location)
-    arxiv = arxiv_id(meta.pop("arxiv_id", None)) or arxiv_id(str(meta.get("url") or "")) or None  # type: ignore[arg-type]
+    arxiv = arxiv_id(meta.pop("arxiv_id", None)) or arxiv_in(meta.get("url")) or None  # type: ignore[arg-type]
     clean = {k: (normalise(v) if isinstance(v, str) else v) for k, v in meta.items()}
     clean = {k: v for k, v in clean.items() if v not in (None, "", ())}
     return Paper(id=paper_id(title, arxiv, abstract), title=title, abstract=abstract, arxiv_id=arxiv,
