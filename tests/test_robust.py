@@ -309,3 +309,17 @@ def test_bad_file_among_several_inputs_is_a_counted_skip(tmp_path):
     papers = read_corpus([good, binary], report=report)
     assert [p.title for p in papers] == [PAPER_A["title"]]
     assert report.skipped == 1 and "blob.bin" in report.reasons[0][0]
+
+
+def test_evidence_quotes_the_paper_verbatim_around_broken_chunks(nlp):
+    """The pre-tokenizer breaks over-long chunks (a long URL) but evidence sentences stay as written."""
+    from kg.extract import extract_papers
+
+    url = "http://lmb.informatik.uni-freiburg.de/people/ronneberger/u-net/very/long/path/index.html"
+    paper = Paper(id="t:u", title="U-Net", abstract=f"We propose U-Net, which outperforms SegNet on ISBI. "
+                  f"The U-Net code is at {url} .")
+    [record] = list(extract_papers([paper], nlp=nlp))
+    sentences = {r.evidence.sentence for r in record.relations} | {m.evidence.sentence for e in record.entities
+                                                                   for m in e.mentions}
+    assert any(url in s for s in sentences)
+    assert all(s in paper.title or s in paper.abstract for s in sentences)
