@@ -210,27 +210,6 @@ def test_paper_over_its_budget_is_skipped_and_counted(nlp):
     assert len(got) + report.skipped == 2
 
 
-def test_nearest_by_bisection_equals_the_scan():
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
-
-    from kg.nlp.results import _Nearest, _nearest
-
-    types = ("Dataset", "Method")
-
-    @settings(max_examples=200, deadline=None)
-    @given(spans=st.lists(st.tuples(st.integers(0, 80), st.integers(1, 6), st.sampled_from(types)), max_size=12),
-           pos=st.integers(0, 90), before_only=st.booleans())
-    def check(spans, pos, before_only):
-        mentions = sorted((s, s + n, t, "r") for s, n, t in spans)
-        if any(s <= pos < e for s, e, _, _ in mentions):
-            return  # values inside a mention are skipped before the question is asked
-        want = _nearest(mentions, pos, 0, 100, ("Dataset",), before_only=before_only)
-        assert _Nearest(mentions, 0, 100, ("Dataset",))(pos, before_only) == want
-
-    check()
-
-
 # --------------------------------------------------------------------------- defect 3: the build lock
 PAPER_A = {"title": "LoRA-Drop: Pruning Low-Rank Adapters", "abstract": ABSTRACT.replace("FooNet", "LoRA-Drop")}
 PAPER_B = {"title": "TinyViT-X: Small Vision Transformers", "abstract": ABSTRACT.replace("FooNet", "TinyViT-X")}

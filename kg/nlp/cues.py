@@ -59,6 +59,21 @@ TASK_NOUNS = ("learning", "prediction", "classification", "detection", "segmenta
               "estimation", "translation", "retrieval", "forecasting", "understanding", "reasoning")
 
 
+_LAST_LOWERED: list[str] = ["", ""]
+
+
+def _lowered(text: str) -> str:
+    """``text.lower()``, remembered for the last text seen (by identity).
+
+    Why: the result rules search one abstract with many folded patterns at many positions
+    (``search(text, pos, endpos)``); lower-casing the whole abstract on every call made a text with
+    thousands of values quadratic (issue 9).
+    """
+    if _LAST_LOWERED[0] is not text:
+        _LAST_LOWERED[0], _LAST_LOWERED[1] = text, text.lower()
+    return _LAST_LOWERED[1]
+
+
 class FoldedPattern:
     """A case-insensitive pattern that runs as a case-*sensitive* one on the lower-cased text.
 
@@ -80,7 +95,7 @@ class FoldedPattern:
         self.safe = re.compile(pattern, flags | re.I)
 
     def _pick(self, text: str) -> tuple[re.Pattern[str], str]:
-        low = text.lower()
+        low = _lowered(text)
         return (self.fast, low) if len(low) == len(text) else (self.safe, text)
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:

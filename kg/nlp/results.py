@@ -25,6 +25,7 @@ Cue words live in ``kg/nlp/data/result_cues.json``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -124,6 +125,12 @@ def _values(sent: str) -> list[re.Match[str] | _Value]:
 
 
 _DIGIT = re.compile(r"\d")
+_NEAR = 200  # characters around a sentence where a mention that matters to its values can start
+_LONGEST_NAME = 200  # characters: no mention is longer (names are a few words; the tokenizer sees <= 50)
+
+
+def _start(mention: Mention) -> int:
+    return mention[0]
 _UNIT_NAMES = {"×": "x", "X": "x", "point": "points", "times": "x", "seconds": "s", "absolute points": "points",
                "relative points": "points", "percentage points": "points", "percentage point": "points"}
 _METRIC_NEAR = 40  # characters: "53.14% top-1 accuracy" / "accuracy of 53.14%"
@@ -192,13 +199,22 @@ def _own_head(text: str, v1: int, s1: int, mentions: list[Mention]) -> bool:
     m = _WORD_AFTER.match(text, v1, s1)
     if m is None or m.group(1).lower() in _LINK_WORDS:
         return False
-    return not any(start == m.start(1) for start, _e, etype, _ in mentions if etype == EntityType.METRIC.value)
+    i = bisect.bisect_left(mentions, m.start(1), key=_start)  # mentions are sorted by start
+    while i < len(mentions) and mentions[i][0] == m.start(1):
+        if mentions[i][2] == EntityType.METRIC.value:
+            return False
+        i += 1
+    return True
 
 
 def _metric_for(text: str, mentions: list[Mention], v0: int, v1: int, s0: int, s1: int,
                 has_unit: bool = True) -> Span | None:
+    # ``mentions`` are sorted by start: only those within reach of the value are looked at (a sentence of
+    # many values and names stays linear, issue 9).
     # After the value: "53.14% accuracy", "56.03% accuracy", "65.03% verified error"
-    for start, end, etype, _ in mentions:
+    near = mentions[bisect.bisect_left(mentions, v1, key=_start):
+                    bisect.bisect_right(mentions, v1 + _METRIC_NEAR, key=_start)]
+    for start, end, etype, _ in near:
         if etype == EntityType.METRIC.value and v1 <= start <= v1 + _METRIC_NEAR and end <= s1:
             between = text[v1:start]
             if not re.search(r"[,;]|\b(?:on|and|in|of|while|with|without|than)\b", between) \
@@ -214,7 +230,9 @@ def _metric_for(text: str, mentions: list[Mention], v0: int, v1: int, s0: int, s
     for m in _result_cues()["new_measure"].finditer(text, max(s0, v0 - 80), v0):
         floor = m.end()
     best = None
-    for start, end, etype, _ in mentions:
+    before = mentions[bisect.bisect_left(mentions, max(floor, v0 - 80 - _LONGEST_NAME), key=_start):
+                      bisect.bisect_left(mentions, v0, key=_start)]
+    for start, end, etype, _ in before:
         if etype == EntityType.METRIC.value and floor <= start and end <= v0:
             between = text[end:v0]
             if len(between) <= 80 and not re.search(r"[;]|\b(?:while|but|whereas)\b|, and\b", between):
@@ -249,7 +267,7 @@ _ACHIEVES = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:only\s+|also\s+)?(?:achieves|ach
 
 
 def _method_for(text: str, mentions: list[Mention], proposed: list[Span], beaten: list[Span], v0: int, v1: int,
-                s0: int, s1: int) -> Span | None:
+                s0: int, s1: int, method_spans: list[Span] | None = None) -> Span | None:
     """The method a value is about.
 
     A method that is the subject of its own measurement verb after the paper's method ("FooNet gets 3.2%
@@ -259,7 +277,9 @@ def _method_for(text: str, mentions: list[Mention], proposed: list[Span], beaten
     number is bracketed right after it ("VAR (3.3 FID)"). A name right after the number's own phrase
     ("732 m^2/s^2 for GraphCast") is its method.
     """
-    named = [(s, e) for s, e, t, _ in mentions if t == EntityType.METHOD.value] + beaten
+    if method_spans is None:  # the sentence's method mentions, computed once per sentence by find_results
+        method_spans = [(s, e) for s, e, t, _ in mentions if t == EntityType.METHOD.value]
+    named = method_spans + beaten
     inside = next((sp for sp in named if s0 <= sp[0] and sp[1] <= v0 and _OPEN_PAREN.fullmatch(text, sp[1], v0)), None)
     if inside is not None:
         return inside  # "outperforming VAR (3.3 FID) and FlexVAR (3.05 FID)": the name the bracket follows
@@ -268,8 +288,7 @@ def _method_for(text: str, mentions: list[Mention], proposed: list[Span], beaten
     if after is not None:
         return after  # "compared to 732 for GraphCast", "4.1% for the Transformer baseline"
     beaten_set = set(beaten)
-    methods = [(s, e) for s, e, t, _ in mentions if t == EntityType.METHOD.value and s0 <= s and e <= v0
-               and (s, e) not in beaten_set]
+    methods = [(s, e) for s, e in method_spans if s0 <= s and e <= v0 and (s, e) not in beaten_set]
     subject = next((sp for sp in reversed(methods) if _ACHIEVES.match(text, sp[1], v0)), None)
     own = next((p for p in reversed(proposed) if s0 <= p[0] < v0), None)
     if subject is not None and (own is None or subject[0] > own[0]):
@@ -381,12 +400,22 @@ def find_results(text: str, sentences: list[tuple[int, int]], mentions: list[Men
     out: list[FoundResult] = []
     cues = _result_cues()
     ds_types = (EntityType.DATASET.value, EntityType.BENCHMARK.value)
-    datasets = [m for m in mentions if m[2] in ds_types]
-    beaten = sorted(beaten or [])
+    every = sorted(mentions)
+    starts = [m[0] for m in every]
+    every_beaten = sorted(beaten or [])
     for s0, s1 in sentences:
         sent = text[s0:s1]
         if not _DIGIT.search(sent):
             continue  # most sentences state no number at all
+        # Every use below stays inside the sentence (or a few words past a value): the mentions and beaten
+        # names near it are all that can matter. Scanning the whole abstract's lists for every value was
+        # quadratic on long texts (issue 9).
+        lo, hi = bisect.bisect_left(starts, s0 - _NEAR), bisect.bisect_right(starts, s1 + _NEAR)
+        mentions = every[lo:hi]
+        datasets = [m for m in mentions if m[2] in ds_types]
+        method_spans = [(s, e) for s, e, t, _ in mentions if t == EntityType.METHOD.value]
+        beaten = every_beaten[bisect.bisect_left(every_beaten, (s0 - _NEAR, -1)):
+                              bisect.bisect_right(every_beaten, (s1 + _NEAR, len(text) + 1))]
         found: list[FoundResult] = []
         prev_end = s0
         values = _values(sent)
@@ -404,7 +433,9 @@ def find_results(text: str, sentences: list[tuple[int, int]], mentions: list[Men
                 continue  # a count, a size, a setting — but "only 0.7% parameters" is what the method achieves
             if unit is None and (re.match(r"^\d{4}$", raw) and 1900 <= value <= 2100):
                 continue  # a year
-            if any(s <= v0 < e for s, e, _, _ in mentions):
+            if any(s <= v0 < e for s, e, _, _ in
+                   mentions[bisect.bisect_left(mentions, v0 - _LONGEST_NAME, key=_start):
+                            bisect.bisect_right(mentions, v0, key=_start)]):
                 continue  # part of a name ("ResNet-50", "Llama 2 7B" handled by lexicon spans)
             if cues["spread"].search(text, max(s0, v0 - 25), v0):
                 continue  # "44.43 ± 0.17": the spread of a result, not a result
@@ -422,7 +453,7 @@ def find_results(text: str, sentences: list[tuple[int, int]], mentions: list[Men
             unit_norm = None if unit is None else _UNIT_NAMES.get(unit.strip(), unit.strip().lstrip("-"))
             dataset = _dataset_for(text, datasets, v0, v1, prev_end, s0, s1)
             prev_end = v1
-            method = _method_for(text, mentions, proposed, beaten, v0, v1, s0, s1)
+            method = _method_for(text, mentions, proposed, beaten, v0, v1, s0, s1, method_spans)
             delta = _is_delta(text, s0, v0, v1, raw)
             relative = _relative_to(beaten, v0, v1, s0, s1, text) if delta else None
             found.append(FoundResult(v0, v1, value, unit_norm, method, dataset, metric, rule, conf, delta, relative))
@@ -437,8 +468,8 @@ def _pair_by_structure(found: list[FoundResult], text: str, s0: int, s1: int, da
     """Respectively-lists and coordinated baselines override the per-value guesses of one sentence."""
     # A coordinated list of values is one kind of number: "by 4.5 and 2.3 points" are both changes.
     runs = _groups([(r.start, r.end) for r in found], text)
-    delta_runs = {span for run in runs for span in run
-                  if any(r.delta for r in found if (r.start, r.end) in run)}
+    delta_spans = {(r.start, r.end) for r in found if r.delta}  # a set: one pass, not one per span (issue 9)
+    delta_runs = {span for run in runs if any(sp in delta_spans for sp in run) for span in run}
     found = [r._replace(delta=True) if (r.start, r.end) in delta_runs else r for r in found]
     spans = [(r.start, r.end) for r in found]
     by_dataset = _pair_lists(spans, [(s, e) for s, e, _t, _r in datasets if s0 <= s and e <= s1], text, False) \
