@@ -18,6 +18,7 @@ component adds the other four, from the lexicon matches, the candidates and cue 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -54,6 +55,8 @@ _CLAUSE_END = re.compile(
 _PAREN = re.compile(r"\s*\([^()]*\)")
 #: How far either side of a dataset mention its clause is read (real clauses are far shorter).
 _CLAUSE_WINDOW = 300
+#: How far after a "beats" trigger its list of baselines is read (real lists are far shorter).
+_LIST_WINDOW = 200
 _SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as|&)\s+|(?<=[A-Za-z])/(?=[A-Z])")
 _NUM_ONLY = re.compile(r"^[\d.,%x×\s+-]+$")
 # A lower-case verb inside an item means the clause ran on into a new sentence part ("APQ achieves 2.3%").
@@ -279,6 +282,7 @@ def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
     triggers += [(m.start(), m.end(), "over") for m in _GAIN_OVER.finditer(text)]
     triggers += [(m.start(), m.end(), "compare") for m in _COMPARE_OURS.finditer(text)]
     masked_sentences: dict[tuple[int, int], str] = {}
+    paren_spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for t0, pos, cue in triggers:
         s0, s1 = sentence_of(sentences, pos)
         if not s1 or _NEGATED.search(text, max(s0, t0 - 40), t0):
@@ -291,13 +295,17 @@ def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
         # clause end is searched: "LoRA (42.30%), Full FT (49.05%)" must not end at the decimal point.
         if (s0, s1) not in masked_sentences:
             masked_sentences[(s0, s1)] = _PAREN.sub(lambda mm: " " * len(mm.group()), text[s0:s1])
+            paren_spans[(s0, s1)] = [(m.start(), m.end()) for m in _PAREN.finditer(text, s0, s1)]
         masked_sent = masked_sentences[(s0, s1)]
-        inner = next((m for m in _PAREN.finditer(text, s0, s1) if m.start() < pos < m.end()), None)
-        if inner is not None:
+        # The parenthesis holding the trigger, if any, is the last one opening before it (they do not nest):
+        # found by bisection, not by scanning the sentence for every trigger (issue 9).
+        spans = paren_spans[(s0, s1)]
+        i = bisect.bisect_left(spans, (pos, pos)) - 1
+        if i >= 0 and spans[i][0] < pos < spans[i][1]:
+            i0, i1 = spans[i]
             # "(e.g., 7.08% gain … over Uniformer)": the trigger stands inside a parenthesis, so that one
             # is read, up to its closing bracket.
-            masked_sent = masked_sent[: inner.start() - s0] + text[inner.start() : inner.end() - 1] + "." \
-                + masked_sent[inner.end() - s0 :]
+            masked_sent = masked_sent[: i0 - s0] + text[i0 : i1 - 1] + "." + masked_sent[i1 - s0 :]
         rest = masked_sent[pos - s0 :]
         # "such as X, Y" inside a generic phrase names the baselines.
         such = re.match(r"([^.;]{0,60}?)\b(?:such as|including|e\.g\.,?|like|namely|i\.e\.,?)\s+", rest) \
@@ -311,8 +319,11 @@ def beat_targets(text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
             out += _antecedents(text, sentences, s0, cue)  # "… GCN and GAT. Ours outperforms both."
             continue
         for _ in range(3):  # the clause, then up to two more "…, and methods such as X" lists after it
-            m = _CLAUSE_END.search(masked_sent, start - s0)
+            m = _CLAUSE_END.search(masked_sent, start - s0, start - s0 + _LIST_WINDOW + 1)
             end = s0 + m.start() if m else s1
+            # A list of baselines is read at most _LIST_WINDOW characters far: many triggers in one long
+            # sentence each read to its end, which was quadratic (issue 9).
+            end = min(end, start + _LIST_WINDOW)
             out += _items_in(text, start, end, masked_sent[start - s0 : end - s0], cue, conf)
             more = _SECOND_LIST.match(masked_sent, end - s0) or (
                 m and m.group().strip() in ("by", "on", "in", "across")
