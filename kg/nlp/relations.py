@@ -53,8 +53,6 @@ _CLAUSE_END = re.compile(
     r"|and\s+(?:achiev|reduc|improv|obtain|requir))\b"
     r"|,\s(?:while|which|where|achiev|demonstrat|show|reduc|improv|and\s+(?:achiev|reduc|improv|is|are))")
 _PAREN = re.compile(r"\s*\([^()]*\)")
-#: How far either side of a dataset mention its clause is read (real clauses are far shorter).
-_CLAUSE_WINDOW = 300
 #: How far after a "beats" trigger its list of baselines is read (real lists are far shorter).
 _LIST_WINDOW = 200
 _SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as|&)\s+|(?<=[A-Za-z])/(?=[A-Z])")
@@ -380,6 +378,7 @@ def used_datasets(
     cues = load_cues()
     out: list[Finding] = []
     lexicon = load_lexicon()
+    ours: dict[tuple[int, int], bool] = {}  # per sentence: first person or a number
     for start, end, etype, rule in mentions:
         if etype not in (EntityType.DATASET.value, EntityType.BENCHMARK.value):
             continue
@@ -392,7 +391,6 @@ def used_datasets(
                 and _PLURAL_HEAD_AFTER.match(text, end):
             continue  # "two public CT datasets": a modality or domain describing datasets, not a name
         s0, s1 = sentence_of(sentences, start)
-        sent = text[s0:s1]
         # Judge the clause the mention stands in ("Unlike methods trained on COCO, our detector …"):
         # from the sentence start (or last ";") to the next comma after the mention. The background cue
         # itself must stand in the mention's own comma-delimited part, so that "Compared to previous
@@ -403,7 +401,10 @@ def used_datasets(
         own = text[max(c0, text.rfind(", ", c0, start) + 1) : c1 if c1 > 0 else s1]
         if _has(cues.background, own) and not _has(_FIRST_PERSON, clause):
             continue
-        conf = 0.85 if _has(_FIRST_PERSON, sent) or _NUMBER.search(sent) else 0.6
+        if (s0, s1) not in ours:  # once per sentence: many mentions in one long sentence were quadratic
+            sent = text[s0:s1]
+            ours[(s0, s1)] = _has(_FIRST_PERSON, sent) or _NUMBER.search(sent) is not None
+        conf = 0.85 if ours[(s0, s1)] else 0.6
         while start > s0 and text[start - 1].isalnum() and not rule.startswith("lexicon:"):
             start -= 1  # a name pattern that needs a capital cut "iNaturalist2018" to "Naturalist2018"
         out.append((RelationType.USES.value, start, end, f"kg_relations:uses:{rule.split(':')[0]}", conf))
