@@ -156,9 +156,10 @@ def test_exports_are_well_formed_when_records_hold_unsafe_characters(tmp_path, b
                      entities=r.entities, relations=r.relations, results=r.results, extractor=r.extractor)
              for r in records]
     graph = KnowledgeGraph.from_extractions(dirty)
-    formats = ("turtle", "ntriples", "jsonld", "graphml", "csv-nodes", "csv-edges")
+    formats = ("turtle", "ntriples", "jsonld", "graphml", "csv-nodes", "csv-edges", "html")
     export_all(graph, tmp_path, formats)
     _assert_outputs_parse(tmp_path)
+    assert not XML_UNSAFE.search((tmp_path / "graph.html").read_text(encoding="utf-8"))
     assert "DirtyTitle" in (tmp_path / "graph.graphml").read_text(encoding="utf-8")
 
 

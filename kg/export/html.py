@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import GraphError
-from kg.io import atomic_write
+from kg.io import atomic_write, xml_safe
 
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph
@@ -244,7 +244,7 @@ def write_html(kg: KnowledgeGraph, path: Path, max_entities: int = MAX_ENTITIES,
         "VISCSS": _asset("vis-network.css").replace("</style", "<\\/style"),
         "CSS": (here / "explorer.css").read_text(encoding="utf-8"),
         "APP": (here / "explorer.js").read_text(encoding="utf-8"),
-        "DATA": _script_json(data),
+        "DATA": xml_safe(_script_json(data)),  # the one character rule of every writer (kg.io.xml_safe)
     }
     # One pass over the template: inserted text is never scanned again, so no title can smuggle a placeholder.
     page = re.sub(r"/\*(VISJS|VISCSS|CSS|APP|DATA)\*/", lambda m: parts[m.group(1)], _TEMPLATE)
