@@ -18,7 +18,7 @@ Rules (each tested in ``tests/test_nlp_candidates.py``):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -375,7 +375,24 @@ def passive_candidates(text: str) -> list[Candidate]:
     return out
 
 
-_VARIANT_SUFFIX = r"(?:-[A-Z0-9][\w\-+^]*|\^?\+\+?|v\d[\w.]*)(?![\w+^-])"
+_VARIANT_SUFFIX = re.compile(r"(?:-[A-Z0-9][\w\-+^]*|\^?\+\+?|v\d[\w.]*)(?![\w+^-])")
+_NAME_CHAR = re.compile(r"[\w-]")
+
+
+def _suffixed(text: str, name: str) -> Iterator[re.Match[str]]:
+    """Every ``name`` + variant suffix in ``text`` not preceded by a name character, left to right.
+
+    The same matches as ``re.finditer(rf"(?<![\w-]){re.escape(name)}{suffix}", text)`` without compiling
+    a pattern per name (a compile per proposed name was 3% of the whole pipeline).
+    """
+    pos = text.find(name)
+    while pos >= 0:
+        m = None if pos and _NAME_CHAR.match(text, pos - 1) else _VARIANT_SUFFIX.match(text, pos + len(name))
+        if m is not None:
+            yield m
+            pos = text.find(name, m.end())
+        else:
+            pos = text.find(name, pos + 1)
 
 
 _DATA_CONTEXT_AFTER = re.compile(r"\s+(?:dataset|benchmark|split|subset|set|test|corpus)")
@@ -394,11 +411,13 @@ def variant_candidates(text: str, sentences: list[tuple[int, int]], found: list[
         if not proposed or rule not in ("title", "propose:named", "propose:coined", "propose:abbreviation") \
                 or len(name) < 3 or not is_name_token(name.split()[-1]):
             continue
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}{_VARIANT_SUFFIX}", text):
-            if m.group() in taken or _MODIFIER_WORD.search(m.group()) or _DATA_CONTEXT_AFTER.match(text, m.end()) \
-                    or _DATA_CONTEXT_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        for m in _suffixed(text, name):
+            start = m.start() - len(name)
+            found_name = text[start:m.end()]
+            if found_name in taken or _MODIFIER_WORD.search(found_name) or _DATA_CONTEXT_AFTER.match(text, m.end()) \
+                    or _DATA_CONTEXT_BEFORE.search(text, max(0, start - 12), start):
                 continue
-            out.append((m.start(), m.end(), etype, "propose:variant", 0.7, True))
+            out.append((start, m.end(), etype, "propose:variant", 0.7, True))
     return out
 
 

@@ -170,9 +170,10 @@ _GAIN_OVER = FoldedPattern(
     r"(?:[^.;]|\.\d){0,60}?\bover\b"
     # "reduces latency by 2x/1.3x over X", "improves mIoU by 3.1 points over X": a change relative to X
     r"|\bby\s+(?:up to\s+|about\s+|nearly\s+)?\d[\d.,]*\s?(?:%|x|×|points?|pp|db)?(?:/[\d.]+\s?(?:%|x|×)?)?"
-    r"\s+(?:\w+\s+)?over\b")
+    r"\s+(?:\w+\s+)?over\b", requires="over")
 _COMPARE_OURS = FoldedPattern(
-    r"\bcompar(?:e|es|ed|ing)\s+(?:our|the proposed|this|their)\b[^.;]{0,40}?\b(?:to|with|against)\b")
+    r"\bcompar(?:e|es|ed|ing)\s+(?:our|the proposed|this|their)\b[^.;]{0,40}?\b(?:to|with|against)\b",
+    requires="compar")
 # "does not outperform", "no significant advantages over": a comparison denied is not a claim to beat.
 _NEGATED = FoldedPattern(r"\b(?:no|not(?!\s+only)|never|cannot|fail(?:s|ed)?\s+to|n't)\s+(?:[\w-]+\s+){0,2}$")
 _OURS = FoldedPattern(r"\b(?:our|ours|the proposed)\b")

@@ -98,7 +98,14 @@ class SentenceSplitter:
         doc._.kg_sentences = spans
         if len(doc):
             idx = doc.to_array(IDX)
-            starts = numpy.isin(idx, numpy.fromiter((s for s, _ in spans), dtype=idx.dtype, count=len(spans)))
+            # token offsets are sorted: find each sentence start by bisection (numpy.isin sorts both sides)
+            wanted = numpy.fromiter((s for s, _ in spans), dtype=idx.dtype, count=len(spans))
+            at = numpy.searchsorted(idx, wanted)
+            hit = at < len(idx)
+            at = at[hit]
+            at = at[idx[at] == wanted[hit]]
+            starts = numpy.zeros(len(idx), dtype=bool)
+            starts[at] = True
             starts[0] = True
             # uint64 is what Doc.from_array expects; -1 ("not a start") wraps as spaCy's own arrays do.
             values = numpy.where(starts, 1, -1).astype("int64").astype("uint64").reshape(-1, 1)
