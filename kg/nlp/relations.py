@@ -373,6 +373,10 @@ def not_a_dataset_here(text: str, start: int, end: int) -> bool:
     return bool(_NAME_BEFORE.search(text, max(0, start - 30), start)) and not is_name_token(text[start:end])
 
 
+#: How far (characters) a clause is read on each side of a dataset mention for background cues.
+_CLAUSE_REACH = 400
+
+
 def used_datasets(
     text: str, sentences: list[tuple[int, int]], mentions: list[Mention], not_data: Sequence[Mention] = ()
 ) -> list[Finding]:
@@ -396,10 +400,13 @@ def used_datasets(
         # from the sentence start (or last ";") to the next comma after the mention. The background cue
         # itself must stand in the mention's own comma-delimited part, so that "Compared to previous
         # methods, X gains 3% on VALSE" is not read as background.
-        c0 = max(s0, text.rfind(";", s0, start) + 1)
-        c1 = text.find(",", end, s1)
-        clause = text[c0 : c1 if c1 > 0 else s1]
-        own = text[max(c0, text.rfind(", ", c0, start) + 1) : c1 if c1 > 0 else s1]
+        # (At most _CLAUSE_REACH characters each side: a sentence with thousands of names and no comma
+        # would otherwise cost its length once per name.)
+        w0, w1 = max(s0, start - _CLAUSE_REACH), min(s1, end + _CLAUSE_REACH)
+        c0 = max(w0, text.rfind(";", w0, start) + 1)
+        c1 = text.find(",", end, w1)
+        clause = text[c0 : c1 if c1 > 0 else w1]
+        own = text[max(c0, text.rfind(", ", c0, start) + 1) : c1 if c1 > 0 else w1]
         if _has(cues.background, own) and not _has(_FIRST_PERSON, clause):
             continue
         if (s0, s1) not in ours:  # once per sentence: many mentions in one long sentence were quadratic
