@@ -89,6 +89,11 @@ def write_manifest(out: Path, summary: BuildSummary) -> Path:
     return _write(out, data)
 
 
+def restore_manifest(out: Path, previous: dict[str, Any]) -> Path:
+    """Write back the manifest of a finished build whose outputs a no-op build found still right."""
+    return _write(out, {**previous, "status": "complete", "checked": _now()})
+
+
 def read_manifest(out: Path) -> dict[str, Any] | None:
     """The manifest of ``out``, or None when there is none (or it is unreadable)."""
     try:

@@ -136,3 +136,28 @@ def test_atomic_write_uses_umask_permissions(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "out.csv").stat().st_mode) == 0o644
+
+
+def test_a_build_with_nothing_new_keeps_the_finished_outputs(tmp_path):
+    from kg.manifest import read_manifest, verify_build
+
+    src = _jsonl(tmp_path / "a.jsonl", [PAPER_A])
+    out = tmp_path / "out"
+    first = build([src], out)
+    assert not first.up_to_date and first.papers_extracted == 1
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir() if p.is_file()
+              and p.name not in ("manifest.json", ".kg-build.lock")}
+    again = build([src], out)
+    assert again.up_to_date and again.papers_extracted == 0 and again.papers_total == 1
+    assert again.graph_counts == first.graph_counts and again.conforms is True
+    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir() if p.is_file()
+            and p.name not in ("manifest.json", ".kg-build.lock")} == before  # not one output rewritten
+    assert read_manifest(out)["status"] == "complete" and verify_build(out) == []
+    # a damaged output is no longer "up to date": the next build writes everything again
+    (out / "graph.ttl").write_text("", encoding="utf-8")
+    repaired = build([src], out)
+    assert not repaired.up_to_date and (out / "graph.ttl").read_bytes() == before["graph.ttl"][1]
+    assert verify_build(out) == []
+    # and a new paper is a real build
+    more = build([_jsonl(tmp_path / "b.jsonl", [PAPER_B])], out)
+    assert not more.up_to_date and more.papers_extracted == 1 and more.papers_total == 2

@@ -11,8 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from kg.cli.app import app, console, err_console, handle_errors
-from kg.modes import DEFAULT_MODE, MODE_HELP
 from kg.cli.cmd_graph import html_options
+from kg.modes import DEFAULT_MODE, MODE_HELP
 from kg.pipeline import BuildSummary, build
 from kg.sources import parse_mapping
 
@@ -116,6 +116,7 @@ def summary_table(s: BuildSummary, out: Path | None = None) -> Table:
         ("records skipped", str(s.papers_skipped)),
         *([("  over the time budget", str(s.papers_over_budget))] if s.papers_over_budget else []),
         *([("invalid cached records skipped", str(s.cache_skipped))] if s.cache_skipped else []),
+        *([("nothing new", "outputs of the last build kept")] if s.up_to_date else []),
         ("duplicates merged", str(s.papers_merged)),
         ("papers in graph", str(s.papers_total)),
         ("  extracted now", str(s.papers_extracted)),
