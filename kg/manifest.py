@@ -82,6 +82,8 @@ def write_manifest(out: Path, summary: BuildSummary) -> Path:
         "graph": summary.graph_counts,
         "files": files,
     }
+    if summary.export_options:
+        data["export_options"] = summary.export_options
     if summary.store:
         data["store"] = {"path": "store", "triples": summary.store.get("triples")}
     if summary.conforms is not None:

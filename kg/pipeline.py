@@ -68,6 +68,7 @@ class BuildSummary:
     papers_over_budget: int = 0  # papers whose extraction ran over the per-paper time budget (skipped)
     cache_skipped: int = 0  # invalid records of an existing extractions.jsonl (skipped, logged)
     up_to_date: bool = False  # nothing new: the outputs of the last finished build were kept as they are
+    export_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # non-default exporter options
 
     @property
     def wall_seconds(self) -> float:
@@ -241,12 +242,15 @@ def build(
         previous = read_manifest(out)
         mark_building(out)
         # What a finished build of the same records already wrote: when nothing is new, it is the answer.
-        reusable = None if fresh or export_options else _complete_outputs(out, previous, validate, store)
+        # (explorer options such as --focus change what graph.html holds: such a build is always a real one)
+        asked = any((export_options or {}).values())
+        reusable = None if fresh or asked else _complete_outputs(out, previous, validate, store)
         summary = _build_locked(papers, report, out, processes=processes, fresh=fresh, validate=validate,
                                 store=store, progress=progress, scheduler=scheduler, mode=mode,
                                 budget=PAPER_BUDGET if budget is None else budget,
                                 export_options=export_options, reusable=reusable)
         summary.seconds = {"read": read_seconds, **summary.seconds}
+        summary.export_options = {fmt: dict(opts) for fmt, opts in (export_options or {}).items() if opts}
         log.info("build stage: manifest")
         if summary.up_to_date and previous is not None:
             summary.files["manifest"] = restore_manifest(out, previous)
@@ -261,8 +265,8 @@ def _complete_outputs(
 ) -> dict[str, Any] | None:
     """The previous manifest when ``out`` holds one finished build with everything this build would write
     (every listed file present at its recorded size, SHACL and store if asked for), else None."""
-    if not previous or previous.get("status") != "complete":
-        return None
+    if not previous or previous.get("status") != "complete" or previous.get("export_options"):
+        return None  # (a page made with --focus/--max-entities is not the default one this build would write)
     files = previous.get("files") or {}
     if EXTRACTIONS_FILE not in files or (validate and "shacl" not in previous) or (store and "store" not in previous):
         return None

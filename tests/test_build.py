@@ -161,3 +161,18 @@ def test_a_build_with_nothing_new_keeps_the_finished_outputs(tmp_path):
     # and a new paper is a real build
     more = build([_jsonl(tmp_path / "b.jsonl", [PAPER_B])], out)
     assert not more.up_to_date and more.papers_extracted == 1 and more.papers_total == 2
+
+
+def test_cli_rebuild_with_nothing_new_says_so(tmp_path):
+    src = _jsonl(tmp_path / "a.jsonl", [PAPER_A])
+    out = tmp_path / "out"
+    runner = CliRunner()
+    first = runner.invoke(app, ["build", str(src), "--out", str(out)])
+    assert first.exit_code == 0 and "nothing new" not in first.output
+    again = runner.invoke(app, ["build", str(src), "--out", str(out)])
+    assert again.exit_code == 0 and "nothing new" in again.output, again.output
+    focused = runner.invoke(app, ["build", str(src), "--out", str(out), "--focus", "LoRA-Drop"])
+    assert focused.exit_code == 0 and "nothing new" not in focused.output  # another page: a real build
+    plain = runner.invoke(app, ["build", str(src), "--out", str(out)])
+    assert plain.exit_code == 0 and "nothing new" not in plain.output  # back to the default page
+    assert runner.invoke(app, ["build", str(src), "--out", str(out)]).output.count("nothing new") == 1
