@@ -20,29 +20,23 @@ from contextlib import contextmanager
 from typing import Any
 
 from kg.errors import KGError
-from kg.model import Extraction, Paper
-
-log = logging.getLogger(__name__)
+from kg.model import Extraction, Paper, SkipReport
 
 #: Seconds to wait for a remote scheduler before giving up with a clear error.
 CONNECT_TIMEOUT = 30
 
-#: The pipeline of this worker process, loaded by the first chunk it extracts.
-_NLP: Any = None
 
+def extract_chunk(papers: list[dict[str, Any]], budget: float | None) -> list[dict[str, Any] | str]:
+    """Runs on a Dask worker: the record (dict) of each paper (dict), or why it was skipped (str).
 
-def extract_chunk(papers: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Runs on a Dask worker: extraction records (dicts) of one chunk of papers (dicts)."""
-    global _NLP
-    from kg.extract import EXTRACTOR_ID, doc_to_extraction, paper_text
-    from kg.nlp import load_nlp
-    from kg.nlp.sentences import make_docs
+    The same code as a ``--processes`` worker (:func:`kg.extract._worker_extract`): the pre-tokenizer guard,
+    the per-paper time budget and the record format cannot differ between one machine and a cluster.
+    """
+    from kg import extract
 
-    if _NLP is None:
-        _NLP = load_nlp()
-    batch = [Paper.from_dict(p) for p in papers]
-    docs = _NLP.pipe(make_docs(_NLP, (paper_text(p) for p in batch)))
-    return [doc_to_extraction(doc, paper, EXTRACTOR_ID).to_dict() for paper, doc in zip(batch, docs, strict=True)]
+    if extract._WORKER_NLP is None:  # the first chunk this worker process extracts loads the pipeline
+        extract._worker_init()
+    return extract._worker_extract((papers, budget))
 
 
 @contextmanager
@@ -73,23 +67,28 @@ def dask_client(scheduler: str, n_workers: int = 2) -> Iterator[Any]:
 
 
 def extract_on_cluster(
-    papers: Iterable[Paper], scheduler: str, batch_size: int = 64, n_workers: int = 2
+    papers: Iterable[Paper], scheduler: str, batch_size: int = 64, n_workers: int = 2, *,
+    budget: float | None = None, report: SkipReport | None = None,
 ) -> Iterator[Extraction]:
     """Extract ``papers`` on the Dask cluster at ``scheduler``; records come back in input order.
 
     Chunks are submitted up front and gathered in order, so the client holds at most the records of the
-    chunks not yet consumed; the order makes the result identical to the one-process build.
+    chunks not yet consumed; the order makes the result identical to the one-process build. A paper over
+    ``budget`` seconds is skipped, logged and counted in ``report``, as in :func:`kg.extract.extract_papers`.
     """
-    from kg.extract import EXTRACTOR_ID
+    from kg.extract import EXTRACTOR_ID, report_skip
 
     papers = list(papers)
-    chunks = [[p.to_dict() for p in papers[i : i + batch_size]] for i in range(0, len(papers), batch_size)]
+    chunks = [papers[i : i + batch_size] for i in range(0, len(papers), batch_size)]
     if not chunks:
         return
     with dask_client(scheduler, n_workers) as client:
-        futures = client.map(extract_chunk, chunks, pure=False)
-        for fut in futures:
-            for record in fut.result():
+        futures = client.map(extract_chunk, [[p.to_dict() for p in c] for c in chunks], budget=budget, pure=False)
+        for chunk, fut in zip(chunks, futures, strict=True):
+            for paper, record in zip(chunk, fut.result(), strict=True):
+                if isinstance(record, str):
+                    report_skip(paper, record, report)
+                    continue
                 ex = Extraction.from_dict(record)
                 if ex.extractor != EXTRACTOR_ID:
                     raise KGError(

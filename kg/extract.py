@@ -533,6 +533,14 @@ def _worker_extract(args: tuple[list[dict[str, Any]], float | None]) -> list[dic
             for r in _budgeted(_WORKER_NLP, (Paper.from_dict(p) for p in papers), budget, _WORKER_ID)]
 
 
+def report_skip(paper: Paper, reason: str, report: SkipReport | None) -> None:
+    """Log a paper extraction gave up on, and count it in ``report`` (located by its source, else its id)."""
+    where = paper.source or paper.id
+    log.warning("%s: %s", where, reason)
+    if report is not None:
+        report.skip(where, reason)
+
+
 def extract_papers(
     papers: Iterable[Paper],
     nlp: Language | None = None,
@@ -556,10 +564,7 @@ def extract_papers(
     ex_id = extractor_id(mode) if mode != "fast" else EXTRACTOR_ID
 
     def skipped(paper: Paper, reason: str) -> None:
-        where = paper.source or paper.id
-        log.warning("%s: %s", where, reason)
-        if report is not None:
-            report.skip(where, reason)
+        report_skip(paper, reason, report)
 
     if n_process <= 1 or len(papers) < 2 * batch_size:
         from kg.nlp import load_nlp

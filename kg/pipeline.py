@@ -317,7 +317,7 @@ def _build_locked(
             raise InputError("--scheduler extracts in the fast mode only; drop --mode or --scheduler")
         from kg.distributed import extract_on_cluster
 
-        records_in = extract_on_cluster(todo, scheduler, n_workers=processes)
+        records_in = extract_on_cluster(todo, scheduler, n_workers=processes, budget=budget, report=extract_report)
     else:
         records_in = extract_papers(todo, n_process=processes, mode=mode, budget=budget, report=extract_report)
     for i, record in enumerate(records_in, 1):

@@ -36,3 +36,14 @@ def test_cli_unreachable_scheduler_is_a_message(tmp_path, monkeypatch):
                                    "--no-validate", "--no-store", "--scheduler", "tcp://127.0.0.1:9"])
     assert res.exit_code != 0
     assert "Dask scheduler" in res.output and "Traceback" not in res.output
+
+
+def test_cluster_workers_run_the_local_extraction_path():
+    # the same guard and record as a --processes worker: a pathological paper is defused, not choked on
+    from kg.distributed import extract_chunk
+    from kg.extract import extract_papers
+    from kg.model import Paper
+
+    papers = [Paper("p1", "FooNet", "We propose FooNet. " + "%" * 5000), Paper("p2", "T", "We use ImageNet.")]
+    local = [ex.to_dict() for ex in extract_papers(papers, budget=None)]
+    assert extract_chunk([p.to_dict() for p in papers], None) == local
