@@ -105,6 +105,19 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def file_problems(out: Path, data: dict[str, Any], *, hashes: bool = True) -> list[str]:
+    """The files of manifest ``data`` that are missing or not as the build wrote them (size, and SHA-256
+    unless ``hashes=False``: a cheap check for a no-op rebuild, where only a crashed or edited file differs)."""
+    problems = []
+    for name, info in (data.get("files") or {}).items():
+        path = Path(out) / name
+        if not path.is_file():
+            problems.append(f"{name}: missing")
+        elif path.stat().st_size != info.get("bytes") or (hashes and file_sha256(path) != info.get("sha256")):
+            problems.append(f"{name}: changed since the build (size or SHA-256 differs)")
+    return problems
+
+
 def verify_build(out: Path, *, store: bool = True) -> list[str]:
     """Problems that make ``out`` not one finished build (an empty list: it is one).
 
@@ -118,13 +131,7 @@ def verify_build(out: Path, *, store: bool = True) -> list[str]:
         return [f"{out}: no readable {MANIFEST_FILE} (not a kg build output, or one from an older version)"]
     if data.get("status") != "complete":
         return [f"{out}: the last build did not finish (manifest status {data.get('status')!r}); run kg build again"]
-    problems = []
-    for name, info in (data.get("files") or {}).items():
-        path = out / name
-        if not path.is_file():
-            problems.append(f"{name}: missing")
-        elif path.stat().st_size != info.get("bytes") or file_sha256(path) != info.get("sha256"):
-            problems.append(f"{name}: changed since the build (size or SHA-256 differs)")
+    problems = file_problems(out, data)
     expected = (data.get("store") or {}).get("triples")
     if store and expected is not None:
         from kg.errors import StoreError

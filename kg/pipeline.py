@@ -267,13 +267,13 @@ def _complete_outputs(
     (every listed file present at its recorded size, SHACL and store if asked for), else None."""
     if not previous or previous.get("status") != "complete" or previous.get("export_options"):
         return None  # (a page made with --focus/--max-entities is not the default one this build would write)
+    from kg.manifest import file_problems
+
     files = previous.get("files") or {}
     if EXTRACTIONS_FILE not in files or (validate and "shacl" not in previous) or (store and "store" not in previous):
         return None
-    for name, info in files.items():
-        path = out / name
-        if not path.is_file() or path.stat().st_size != info.get("bytes"):
-            return None
+    if file_problems(out, previous, hashes=False):
+        return None
     if store and not (out / STORE_DIR / "CURRENT").is_file():
         return None
     return previous
