@@ -19,6 +19,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -40,6 +41,7 @@ SCHEMA = RESULTS / "scale.schema.json"
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
+@functools.lru_cache(maxsize=1)
 def base_abstracts() -> list[tuple[str, str]]:
     """(title, abstract) of every real abstract the repository ships, in a fixed order."""
     from kg.sources import embedded_corpus, read_corpus, read_papers
