@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timezone, UTC
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         run["per_paper_ratio"] = round((run["full"]["wall_s"] / run["n"]) / (smallest["full"]["wall_s"] / smallest["n"]), 3)
     result = {
         "benchmark": "scale",
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "processes": args.processes,
         "base_abstracts": len(base_abstracts()),
