@@ -16,13 +16,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib import Graph
 
+from kg.errors import GraphError
 from kg.link import Linking, link
 from kg.model import EntityType, Evidence, Extraction
 from kg.nlp.direction import higher_is_better
-from kg.vocab import KG, PREFIXES, claim_iri, comparison_iri, entity_iri, paper_iri, result_iri
+from kg.vocab import PREFIXES, comparison_iri, entity_iri, paper_iri, result_iri
 
 # ---- attribute names (nodes) ----
 TYPE = "type"  # "Paper", "Result" or an EntityType value
@@ -73,10 +73,12 @@ def _year(date: str | None) -> int:
 class KnowledgeGraph:
     """The knowledge graph of a set of papers (see module docstring)."""
 
-    def __init__(self, graph: nx.MultiDiGraph, linking: Linking | None = None) -> None:
+    def __init__(self, graph: nx.MultiDiGraph, linking: Linking | None = None,
+                 records: list[Extraction] | None = None, rdf: Graph | None = None) -> None:
         self._g = graph
         self.linking = linking
-        self._rdf: Graph | None = None
+        self._records = records  # what the triples are written from (kg.triples)
+        self._rdf = rdf
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -134,7 +136,7 @@ class KnowledgeGraph:
                 for slot, term in COMPARISON_SLOTS:
                     if slot in names:
                         g.add_edge(ciri, iri_of[names[slot]], key=term, **{RELATION: term})
-        return cls(g, linking)
+        return cls(g, linking, records)
 
     # ------------------------------------------------------------------ reading
     @property
@@ -162,95 +164,28 @@ class KnowledgeGraph:
         return self._g.number_of_nodes()
 
     # ------------------------------------------------------------------ RDF
-    def to_rdf(self) -> Graph:
-        """The graph in the ``kg:`` vocabulary (see README "Vocabulary"), made once and then shared.
+    def nt_lines(self) -> list[str]:
+        """The graph as sorted, distinct N-Triples lines, made by the streaming writer (:mod:`kg.triples`)
+        from the records and the linking this graph was built from: the same text ``kg build`` writes."""
+        if self._records is None or self.linking is None:
+            if self._rdf is None:
+                raise GraphError("this graph was built from neither records nor RDF; it has no triples")
+            return sorted({f"{line}\n" for line in self._rdf.serialize(format="nt").split("\n") if line.strip()})
+        from kg.triples import graph_lines
 
-        Why cached: a build serialises the same RDF three times, validates it and loads it into the store;
-        making it anew for each cost a sixth of a 50k-paper build and most of its memory. The graph is
-        immutable once built, so one RDF view stays right; callers must treat it as read-only (copy it
-        with ``Graph() + kg.to_rdf()`` to change it).
+        return sorted(set(graph_lines(self._records, self.linking)))
+
+    def to_rdf(self) -> Graph:
+        """The graph in the ``kg:`` vocabulary (see README "Vocabulary") as an rdflib graph, made once.
+
+        The triples are the streaming writer's (:mod:`kg.triples`), parsed: one mapping from records to RDF
+        for every output. Callers must treat the result as read-only (copy it with ``Graph() + kg.to_rdf()``
+        to change it). For small graphs only: at scale, RDF stays text and goes to Oxigraph.
         """
         if self._rdf is None:
-            self._rdf = self._make_rdf()
+            rdf = Graph()
+            for prefix, ns in PREFIXES.items():
+                rdf.bind(prefix, ns)
+            rdf.parse(data="".join(self.nt_lines()), format="nt")
+            self._rdf = rdf
         return self._rdf
-
-    def _make_rdf(self) -> Graph:
-        rdf = Graph()
-        for prefix, ns in PREFIXES.items():
-            rdf.bind(prefix, ns)
-        g = self._g
-        for node, a in g.nodes(data=True):
-            s = URIRef(node)
-            t = a[TYPE]
-            if t == "Paper":
-                rdf.add((s, RDF.type, KG.Paper))
-                rdf.add((s, DCTERMS.title, Literal(a[LABEL])))
-                rdf.add((s, DCTERMS.abstract, Literal(a[ABSTRACT])))
-                rdf.add((s, DCTERMS.identifier, Literal(a[IDENTIFIER])))
-                if a[DATE]:
-                    dtype = XSD.gMonthDay if a[DATE].startswith("--") else XSD.date if len(a[DATE]) == 10 else XSD.gYearMonth
-                    rdf.add((s, DCTERMS.date, Literal(a[DATE], datatype=dtype)))
-                if a[AUTHOR_COUNT]:
-                    rdf.add((s, KG.authorCount, Literal(a[AUTHOR_COUNT])))
-                if a[AFFILIATION]:
-                    rdf.add((s, KG.affiliation, Literal(a[AFFILIATION])))
-                if a[UPVOTES]:
-                    rdf.add((s, KG.upvotes, Literal(a[UPVOTES])))
-                if a[URL]:
-                    rdf.add((s, RDFS.seeAlso, URIRef(a[URL])))
-                if a[EXTRACTOR]:
-                    rdf.add((s, KG.extractor, Literal(a[EXTRACTOR])))
-            elif t == "Result":
-                rdf.add((s, RDF.type, KG.Result))
-                rdf.add((s, KG.value, Literal(repr(float(a[VALUE])), datatype=XSD.decimal)))
-                rdf.add((s, KG.valueText, Literal(a[LABEL])))
-                if a[UNIT]:
-                    rdf.add((s, KG.unit, Literal(a[UNIT])))
-                if a.get(DELTA):
-                    rdf.add((s, KG.delta, Literal(True)))
-                _add_evidence(rdf, s, a)
-            elif t == "Comparison":
-                rdf.add((s, RDF.type, KG.Comparison))
-                rdf.add((s, RDFS.label, Literal(a[LABEL])))
-                if VALUE in a:
-                    rdf.add((s, KG.value, Literal(repr(float(a[VALUE])), datatype=XSD.decimal)))
-                if a[UNIT]:
-                    rdf.add((s, KG.unit, Literal(a[UNIT])))
-                _add_evidence(rdf, s, a)
-            else:
-                rdf.add((s, RDF.type, KG[t]))
-                if t == EntityType.BENCHMARK.value:
-                    rdf.add((s, RDF.type, KG.Dataset))  # materialised so `?d a kg:Dataset` finds benchmarks
-                rdf.add((s, RDFS.label, Literal(a[LABEL])))
-                for alias in filter(None, a[ALIASES].split(ALIAS_SEPARATOR)):
-                    rdf.add((s, SKOS.altLabel, Literal(alias)))
-                if a[LEXICON_ID]:
-                    rdf.add((s, KG.lexiconId, Literal(a[LEXICON_ID])))
-                if HIGHER_IS_BETTER in a:
-                    rdf.add((s, KG.higherIsBetter, Literal(bool(a[HIGHER_IS_BETTER]))))
-        for u, v, k, a in g.edges(keys=True, data=True):
-            su, sv = URIRef(u), URIRef(v)
-            if k == "related":
-                rdf.add((su, SKOS.related, sv))
-            elif k in PAPER_RELATIONS:
-                pred = URIRef(KG[k])  # a defined term: DefinedNamespace refuses unknown names
-                rdf.add((su, pred, sv))
-                claim = claim_iri(g.nodes[u][IDENTIFIER], k, sv)
-                rdf.add((su, KG.evidence, claim))
-                rdf.add((claim, RDF.type, KG.Claim))
-                rdf.add((claim, RDF.subject, su))
-                rdf.add((claim, RDF.predicate, pred))
-                rdf.add((claim, RDF.object, sv))
-                _add_evidence(rdf, claim, a)
-            else:  # reports / method / dataset / metric / relativeTo / claims / winner / loser
-                rdf.add((su, KG[k], sv))
-        return rdf
-
-
-def _add_evidence(rdf: Graph, s: URIRef, a: dict[str, Any]) -> None:
-    rdf.add((s, KG.sentence, Literal(a[SENTENCE])))
-    rdf.add((s, KG.startOffset, Literal(int(a[START]))))
-    rdf.add((s, KG.endOffset, Literal(int(a[END]))))
-    rdf.add((s, KG.section, Literal(a[SECTION])))
-    rdf.add((s, KG.rule, Literal(a[RULE])))
-    rdf.add((s, KG.confidence, Literal(f"{float(a[CONFIDENCE]):.4f}", datatype=XSD.decimal)))

@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from kg.model import EntityType, Extraction
 
@@ -64,14 +65,37 @@ class CanonicalEntity:
     papers: tuple[str, ...] = ()
 
 
-@dataclass
-class Linking:
-    entities: dict[str, CanonicalEntity] = field(default_factory=dict)  # key → entity
-    members: dict[tuple[str, str], str] = field(default_factory=dict)  # (paper id, local key) → canonical key
-    related: list[tuple[str, str]] = field(default_factory=list)  # (narrower-ish, broader-ish) canonical keys
+@dataclass(frozen=True, slots=True)
+class NameRecord:
+    """What linking reads of one entity of one paper: its names, never its mentions or evidence.
 
-    def canonical(self, paper_id: str, local_key: str) -> CanonicalEntity:
-        return self.entities[self.members[(paper_id, local_key)]]
+    Why a record of its own: at scale the linking pass runs over these alone (a few dozen bytes per entity,
+    written beside each records shard), so resolving a million papers' entities never loads their abstracts.
+    """
+
+    paper: str
+    key: str  # the entity's key local to its paper's record ("e0")
+    type: EntityType
+    names: tuple[str, ...]
+    short_form: str | None = None
+    long_form: str | None = None
+    lexicon_id: str | None = None
+
+    def to_list(self) -> list[Any]:
+        return [self.paper, self.key, self.type.value, list(self.names), self.short_form, self.long_form,
+                self.lexicon_id]
+
+    @classmethod
+    def from_list(cls, data: list[Any]) -> NameRecord:
+        paper, key, etype, names, short, long, lex = data
+        return cls(paper, key, EntityType(etype), tuple(names), short, long, lex)
+
+
+def name_records(extraction: Extraction) -> Iterator[NameRecord]:
+    """The :class:`NameRecord` of every entity of one paper's record, in the record's order."""
+    pid = extraction.paper.id
+    for ent in extraction.entities:
+        yield NameRecord(pid, ent.key, ent.type, ent.names, ent.short_form, ent.long_form, ent.lexicon_id)
 
 
 class _UnionFind:
@@ -94,13 +118,35 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def ambiguous_acronyms(extractions: Iterable[Extraction]) -> set[tuple[str, str]]:
+
+@dataclass
+class Linking:
+    entities: dict[str, CanonicalEntity] = field(default_factory=dict)  # key → entity
+    members: dict[tuple[str, str], str] = field(default_factory=dict)  # (paper id, local key) → canonical key
+    related: list[tuple[str, str]] = field(default_factory=list)  # (narrower-ish, broader-ish) canonical keys
+    # How any entity of the linked records finds its canonical entity without a per-mention table:
+    # its first link key → the union-find root of its group → the group's canonical key.
+    ambiguous: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    groups: _UnionFind = field(default_factory=lambda: _UnionFind(), repr=False)
+    key_of_root: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def canonical(self, paper_id: str, local_key: str) -> CanonicalEntity:
+        return self.entities[self.members[(paper_id, local_key)]]
+
+    def resolve(self, rec: NameRecord) -> str:
+        """The canonical key of one linked entity (``members`` holds the same, for small corpora only)."""
+        found = self.members.get((rec.paper, rec.key))
+        if found is not None:
+            return found
+        return self.key_of_root[self.groups.find(_link_keys(rec, self.ambiguous)[0])]
+
+
+def ambiguous_acronyms(records: Iterable[NameRecord]) -> set[tuple[str, str]]:
     """(family, acronym key) pairs defined with two or more different long forms somewhere."""
     longs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for ex in extractions:
-        for ent in ex.entities:
-            if ent.short_form and ent.long_form:
-                longs[(family(ent.type), name_key(ent.short_form))].add(name_key(ent.long_form))
+    for rec in records:
+        if rec.short_form and rec.long_form:
+            longs[(family(rec.type), name_key(rec.short_form))].add(name_key(rec.long_form))
     return {k for k, v in longs.items() if len(v) > 1}
 
 
@@ -109,88 +155,117 @@ def _best(counts: Counter[str]) -> str:
     return min(counts, key=lambda n: (-counts[n], -len(n), n))
 
 
+def _link_keys(rec: NameRecord, ambiguous: set[tuple[str, str]]) -> list[str]:
+    """The join keys of one entity: two entities sharing any of them are one thing (see module docstring)."""
+    fam = family(rec.type)
+    keys = []
+    if rec.lexicon_id:
+        keys.append(f"@{fam}|lex|{rec.lexicon_id}")
+    short = name_key(rec.short_form) if rec.short_form else None
+    for name in rec.names:
+        k = name_key(name)
+        if not k:
+            continue
+        if (fam, k) in ambiguous and k == short:
+            # "SGD" defined two ways: join through the long form only, and keep the pair apart.
+            keys.append(f"@{fam}|name|{k}|{name_key(rec.long_form or '')}")
+            continue
+        if (fam, k) in ambiguous:
+            continue
+        keys.append(f"@{fam}|name|{k}")
+    if not keys:
+        keys.append(f"@{fam}|name|{name_key(rec.names[0]) or rec.names[0]}")
+    return keys
+
+
+@dataclass
+class _Votes:
+    """What the members of one group say about it: counted surface forms, types, ids and papers."""
+
+    first: tuple[str, int]  # the earliest (paper id, entity index): fixes the order in which keys are chosen
+    names: Counter[str] = field(default_factory=Counter)
+    longs: Counter[str] = field(default_factory=Counter)
+    shorts: Counter[str] = field(default_factory=Counter)
+    types: Counter[EntityType] = field(default_factory=Counter)
+    lex_ids: Counter[str] = field(default_factory=Counter)
+    papers: list[str] = field(default_factory=list)
+
+
 def link(extractions: Iterable[Extraction]) -> Linking:
-    """Resolve the entities of all ``extractions`` into canonical entities."""
+    """Resolve the entities of all ``extractions`` into canonical entities (with a full ``members`` table)."""
     extractions = list(extractions)
-    ambiguous = ambiguous_acronyms(extractions)
+    linking = link_names(lambda: (rec for ex in extractions for rec in name_records(ex)))
+    for ex in extractions:
+        for rec in name_records(ex):
+            linking.members[(rec.paper, rec.key)] = linking.resolve(rec)
+    return linking
+
+
+def link_names(source: Callable[[], Iterable[NameRecord]]) -> Linking:
+    """Resolve entities from their names alone, in three streaming passes over ``source()``.
+
+    ``source`` returns a fresh iterator over every entity's :class:`NameRecord`, one paper's entities
+    together and in record order (papers in any order). Memory grows with the distinct names and groups,
+    not with the papers' text: the passes find the ambiguous acronyms, join the keys, then count each
+    group's votes. The result does not depend on the order of the papers: a group's key is chosen in the
+    order of its earliest (paper id, entity index), as when the records are read sorted by paper id.
+    """
+    ambiguous = ambiguous_acronyms(source())
     uf = _UnionFind()
-    node_of: dict[tuple[str, str], str] = {}
+    for rec in source():
+        keys = _link_keys(rec, ambiguous)
+        uf.find(keys[0])  # a lone key is a group too
+        for k in keys[1:]:
+            uf.union(keys[0], k)
 
-    for ex in extractions:
-        for ent in ex.entities:
-            fam = family(ent.type)
-            keys = []
-            if ent.lexicon_id:
-                keys.append(f"{fam}|lex|{ent.lexicon_id}")
-            short = name_key(ent.short_form) if ent.short_form else None
-            for name in ent.names:
-                k = name_key(name)
-                if not k:
-                    continue
-                if (fam, k) in ambiguous and k == short:
-                    # "SGD" defined two ways: join through the long form only, and keep the pair apart.
-                    keys.append(f"{fam}|name|{k}|{name_key(ent.long_form or '')}")
-                    continue
-                if (fam, k) in ambiguous:
-                    continue
-                keys.append(f"{fam}|name|{k}")
-            if not keys:
-                keys.append(f"{fam}|name|{name_key(ent.name) or ent.name}")
-            node = f"{ex.paper.id}|{ent.key}"
-            node_of[(ex.paper.id, ent.key)] = node
-            for k in keys:
-                uf.union(node, "@" + k)
-
-    # Collect the surface forms and votes of each group.
-    groups: dict[str, list[tuple[Extraction, int]]] = defaultdict(list)
-    for ex in extractions:
-        for i, ent in enumerate(ex.entities):
-            groups[uf.find(node_of[(ex.paper.id, ent.key)])].append((ex, i))
+    votes: dict[str, _Votes] = {}
+    last_paper, index = None, 0
+    for rec in source():
+        index = index + 1 if rec.paper == last_paper else 0
+        last_paper = rec.paper
+        root = uf.find(_link_keys(rec, ambiguous)[0])
+        v = votes.get(root)
+        if v is None:
+            v = votes[root] = _Votes((rec.paper, index))
+        elif (rec.paper, index) < v.first:
+            v.first = (rec.paper, index)
+        v.names.update(rec.names)
+        v.types[rec.type] += 1
+        if not v.papers or v.papers[-1] != rec.paper:
+            v.papers.append(rec.paper)
+        if rec.long_form:
+            v.longs[rec.long_form] += 1
+        if rec.short_form:
+            v.shorts[rec.short_form] += 1
+        if rec.lexicon_id:
+            v.lex_ids[rec.lexicon_id] += 1
 
     from kg.lexicon import load_lexicon
 
     lexicon = load_lexicon()
-    linking = Linking()
-    for members in groups.values():
-        names: Counter[str] = Counter()
-        longs: Counter[str] = Counter()
-        types: Counter[EntityType] = Counter()
-        lex_ids: Counter[str] = Counter()
-        shorts: Counter[str] = Counter()
-        papers: set[str] = set()
-        for ex, i in members:
-            ent = ex.entities[i]
-            names.update(ent.names)
-            types[ent.type] += 1
-            papers.add(ex.paper.id)
-            if ent.long_form:
-                longs[ent.long_form] += 1
-            if ent.short_form:
-                shorts[ent.short_form] += 1
-            if ent.lexicon_id:
-                lex_ids[ent.lexicon_id] += 1
-        lex_id = min(lex_ids, key=lambda k: (-lex_ids[k], k)) if lex_ids else None
+    linking = Linking(ambiguous=ambiguous, groups=uf)
+    for root, v in sorted(votes.items(), key=lambda item: item[1].first):
+        lex_id = min(v.lex_ids, key=lambda k: (-v.lex_ids[k], k)) if v.lex_ids else None
         entry = lexicon.by_id.get(lex_id) if lex_id else None
-
-        etype = min(types, key=lambda t: (-types[t], list(EntityType).index(t)))
+        etype = min(v.types, key=lambda t: (-v.types[t], list(EntityType).index(t)))
         fam = family(etype)
-        coined = _best(shorts) if shorts and (fam, name_key(_best(shorts))) not in ambiguous else None
-        label = entry.name if entry else coined or (_best(longs) if longs else _best(names))
+        coined = _best(v.shorts) if v.shorts and (fam, name_key(_best(v.shorts))) not in ambiguous else None
+        label = entry.name if entry else coined or (_best(v.longs) if v.longs else _best(v.names))
         # The stable key behind the IRI: lexicon id > an unambiguous acronym > the label's name key.
         if entry:
             key = f"{fam}/{entry.id.split(':', 1)[-1]}"
-        elif shorts and (fam, name_key(_best(shorts))) not in ambiguous:
-            key = f"{fam}/{name_key(_best(shorts))}"
-        elif shorts:
-            key = f"{fam}/{name_key(_best(shorts))}-{name_key(label)}"
+        elif coined:
+            key = f"{fam}/{name_key(coined)}"
+        elif v.shorts:
+            key = f"{fam}/{name_key(_best(v.shorts))}-{name_key(label)}"
         else:
             key = f"{fam}/{name_key(label) or label}"
         while key in linking.entities:  # two groups slugging alike: disambiguate deterministically
             key += "-x"
-        alt = tuple(sorted({n for n in (*names, *longs, *shorts) if n != label}, key=lambda n: (n.casefold(), n)))
-        linking.entities[key] = CanonicalEntity(key, etype, label, alt, lex_id, tuple(sorted(papers)))
-        for ex, i in members:
-            linking.members[(ex.paper.id, ex.entities[i].key)] = key
+        alt = tuple(sorted({n for n in (*v.names, *v.longs, *v.shorts) if n != label},
+                           key=lambda n: (n.casefold(), n)))
+        linking.entities[key] = CanonicalEntity(key, etype, label, alt, lex_id, tuple(sorted(set(v.papers))))
+        linking.key_of_root[root] = key
     linking.related = related_pairs(linking.entities.values())
     return linking
 

@@ -6,7 +6,8 @@ Turtle writer looks up every new IRI namespace against all earlier ones (``rdfli
 and claim and result IRIs give every paper namespaces of its own, so its cost grew with the square of the
 papers (59% of a 50k-paper build); Oxigraph writes the same triples in linear time.
 
-Every writer applies the one character rule of all outputs (:func:`kg.io.xml_safe`, via :func:`safe_rdf`).
+Every triple comes from the streaming writer (:mod:`kg.triples`), which applies the one character rule of all
+outputs (:func:`kg.io.xml_safe`).
 """
 
 from __future__ import annotations
@@ -16,51 +17,33 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Graph, Literal
-
-from kg.io import XML_UNSAFE, atomic_write, xml_safe
+from kg.io import atomic_write
 
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph
 
 
-def safe_rdf(kg: KnowledgeGraph) -> Graph:
-    """``kg.to_rdf()``, or a copy of it with every literal free of characters XML 1.0 cannot hold.
-
-    Why in the RDF writers too: Turtle and N-Triples could carry them escaped, but then the same title
-    would differ between graph.ttl and graph.graphml, and RDF/XML or a SPARQL XML result of it would break.
-    Input is already cleaned at the source boundary; this covers graphs built from records made elsewhere.
-    The shared RDF view is never changed: a copy is made only when there is something to clean.
-    """
-    rdf = kg.to_rdf()
-    dirty = [(s, p, o) for s, p, o in rdf if isinstance(o, Literal) and XML_UNSAFE.search(str(o))]
-    if not dirty:
-        return rdf
-    clean = Graph() + rdf
-    for s, p, o in dirty:
-        clean.remove((s, p, o))
-        clean.add((s, p, Literal(xml_safe(str(o)), lang=o.language, datatype=o.datatype)))
-    return clean
-
-
 def ntriples(kg: KnowledgeGraph) -> str:
-    """The graph as sorted N-Triples lines (deterministic text for the same papers).
-
-    Split on "\\n" only: a literal may hold U+2028 unescaped, which ``str.splitlines`` would cut in two.
-    """
-    lines = sorted(line for line in safe_rdf(kg).serialize(format="nt").split("\n") if line.strip())
-    return "\n".join(lines) + "\n" if lines else ""
+    """The graph as sorted N-Triples lines (deterministic text for the same papers), from the streaming
+    writer (:mod:`kg.triples`), which also applies the character rule of all outputs."""
+    return "".join(kg.nt_lines())
 
 
-def write_turtle(kg: KnowledgeGraph, path: Path) -> Path:
+def turtle_from_ntriples(data: bytes | Path) -> bytes:
+    """Turtle with the ``kg:`` prefixes, written by Oxigraph from N-Triples text or a file (linear time)."""
     import pyoxigraph as ox
 
     from kg.vocab import PREFIXES
 
-    triples = ox.parse(ntriples(kg).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    fmt = ox.RdfFormat.N_TRIPLES
+    triples = ox.parse(path=str(data), format=fmt) if isinstance(data, Path) else ox.parse(data, format=fmt)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+
+
+def write_turtle(kg: KnowledgeGraph, path: Path) -> Path:
+    data = turtle_from_ntriples(ntriples(kg).encode("utf-8"))
     with atomic_write(path) as fh:
-        fh.write(data.decode("utf-8") if data else "")
+        fh.write(data.decode("utf-8"))
     return path
 
 
@@ -75,7 +58,7 @@ def jsonld_context() -> dict:
 
 
 def write_jsonld(kg: KnowledgeGraph, path: Path) -> Path:
-    data = safe_rdf(kg).serialize(format="json-ld", context=jsonld_context()["@context"], indent=1)
+    data = kg.to_rdf().serialize(format="json-ld", context=jsonld_context()["@context"], indent=1)
     with atomic_write(path) as fh:
         fh.write(data)
     return path
