@@ -1,4 +1,4 @@
-"""Extraction beyond one machine on Dask distributed (``kg build --scheduler tcp://HOST:8786 | local``).
+"""Extraction and triple writing beyond one machine on Dask (``kg build --scheduler tcp://HOST:8786 | local``).
 
 Why Dask and not a task farm of our own: scheduling, retries of lost workers, data locality and a dashboard
 are solved problems there (DESIGN.md section 5). The unit of work is the same as for ``--processes``: a
@@ -8,8 +8,8 @@ first chunk, and keeps it for the rest.
 
 On a real cluster every worker needs the same paperkg version installed (``pip install paperkg`` in the
 workers' environment; the extractor id in each record names the version, and the client refuses records of
-another one). Linking, graph building, exports and the store load stay on the client: they work on names and
-records, not on text.
+another one). Writing each shard's triples runs on the workers too (:func:`cluster_map`); the linking pass
+(names and counts), ``graph.nt``, the store load and the views stay on the client.
 """
 
 from __future__ import annotations
@@ -17,10 +17,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
 from kg.model import Extraction, Paper, SkipReport
+
+if TYPE_CHECKING:
+    from kg.assemble import ShardMap
+    from kg.link import Linking
 
 #: Seconds to wait for a remote scheduler before giving up with a clear error.
 CONNECT_TIMEOUT = 30
@@ -67,10 +71,11 @@ def dask_client(scheduler: str, n_workers: int = 2) -> Iterator[Any]:
 
 
 def extract_on_cluster(
-    papers: Iterable[Paper], scheduler: str, batch_size: int = 64, n_workers: int = 2, *,
+    papers: Iterable[Paper], client: Any, batch_size: int = 64, *,
     budget: float | None = None, report: SkipReport | None = None,
 ) -> Iterator[Extraction]:
-    """Extract ``papers`` on the Dask cluster at ``scheduler``; records come back in input order.
+    """Extract ``papers`` on the Dask cluster of ``client`` (:func:`dask_client`); records come back in
+    input order.
 
     Chunks are submitted up front and gathered in order, so the client holds at most the records of the
     chunks not yet consumed; the order makes the result identical to the one-process build. A paper over
@@ -82,18 +87,31 @@ def extract_on_cluster(
     chunks = [papers[i : i + batch_size] for i in range(0, len(papers), batch_size)]
     if not chunks:
         return
-    with dask_client(scheduler, n_workers) as client:
-        futures = client.map(extract_chunk, [[p.to_dict() for p in c] for c in chunks], budget=budget, pure=False)
-        for chunk, fut in zip(chunks, futures, strict=True):
-            for paper, record in zip(chunk, fut.result(), strict=True):
-                if isinstance(record, str):
-                    report_skip(paper, record, report)
-                    continue
-                ex = Extraction.from_dict(record)
-                if ex.extractor != EXTRACTOR_ID:
-                    raise KGError(
-                        f"a Dask worker runs another paperkg extractor ({ex.extractor}, here {EXTRACTOR_ID}): "
-                        "install the same paperkg version on the workers"
-                    )
-                yield ex
-            fut.release()
+    futures = client.map(extract_chunk, [[p.to_dict() for p in c] for c in chunks], budget=budget, pure=False)
+    for chunk, fut in zip(chunks, futures, strict=True):
+        for paper, record in zip(chunk, fut.result(), strict=True):
+            if isinstance(record, str):
+                report_skip(paper, record, report)
+                continue
+            ex = Extraction.from_dict(record)
+            if ex.extractor != EXTRACTOR_ID:
+                raise KGError(
+                    f"a Dask worker runs another paperkg extractor ({ex.extractor}, here {EXTRACTOR_ID}): "
+                    "install the same paperkg version on the workers"
+                )
+            yield ex
+        fut.release()
+
+
+def cluster_map(client: Any, linking: Linking) -> ShardMap:
+    """A :data:`kg.assemble.ShardMap` on the cluster: the linking tables go to every worker once
+    (``scatter(broadcast=True)``), then each shard's records text goes to one worker and its sorted triples
+    come back; at most two shards per worker are in flight. Workers need no shared file system."""
+    from kg.assemble import shard_lines, windowed
+
+    [tables] = client.scatter([linking], broadcast=True)
+    window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+
+    def run(jobs: Iterable[tuple[str, str]]) -> Iterator[list[str]]:
+        return windowed(lambda job: client.submit(shard_lines, job[1], tables, pure=False).result, jobs, window)
+    return run

@@ -84,7 +84,7 @@ def clean_stale_temporaries(directory: str | os.PathLike[str]) -> list[Path]:
     root = Path(directory)
     if not root.is_dir():
         return removed
-    for p in root.glob(".*.tmp"):
+    for p in (*root.glob(".*.tmp"), *root.glob("*/.*.tmp")):  # the output's files and its shard folders
         with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
             p.unlink()
             removed.append(p)

@@ -50,9 +50,17 @@ def _count_lines(path: Path) -> int:
         return sum(1 for line in fh if line.strip())
 
 
-def describe_file(path: Path) -> dict[str, Any]:
-    """Size, SHA-256 and, where the format makes it cheap, a count of what the file holds."""
-    info: dict[str, Any] = {"bytes": path.stat().st_size, "sha256": file_sha256(path)}
+def describe_file(path: Path, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Size, SHA-256 and, where the format makes it cheap, a count of what the file holds.
+
+    ``previous`` is the file's entry in the last manifest: when size and modification time are unchanged,
+    the file was not rewritten (every output is replaced atomically, which renews the time), so its entry
+    is kept instead of hashing it again — adding papers to a big build rewrites few of its shard files.
+    """
+    stat = path.stat()
+    if previous and previous.get("bytes") == stat.st_size and previous.get("mtime_ns") == stat.st_mtime_ns:
+        return previous
+    info: dict[str, Any] = {"bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": file_sha256(path)}
     if path.suffix == ".nt":
         info["triples"] = _count_lines(path)
     elif path.suffix == ".jsonl":
@@ -62,16 +70,19 @@ def describe_file(path: Path) -> dict[str, Any]:
     return info
 
 
-def write_manifest(out: Path, summary: BuildSummary) -> Path:
-    """Describe the finished build in ``out`` (call it last, after the store is synced)."""
+def write_manifest(out: Path, summary: BuildSummary, previous: dict[str, Any] | None = None) -> Path:
+    """Describe the finished build in ``out`` (call it last, after the store is synced). Files are named by
+    their path relative to ``out`` (shards live in ``records/`` and ``triples/``)."""
     from kg import __version__
     from kg.extract import EXTRACTOR_ID
 
+    known = (previous or {}).get("files") or {}
     files = {}
     for name, path in summary.files.items():
         if name in ("manifest", "store") or not Path(path).is_file():
             continue
-        files[Path(path).name] = describe_file(Path(path))
+        rel = Path(path).resolve().relative_to(Path(out).resolve()).as_posix()
+        files[rel] = describe_file(Path(path), known.get(rel))
     data: dict[str, Any] = {
         "format": FORMAT,
         "status": "complete",

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import GraphError, InputError
-from kg.io import write_jsonl
+from kg.io import atomic_write
 from kg.model import Extraction, Paper, SkipReport
 
 if TYPE_CHECKING:  # heavy imports stay lazy
     from spacy.language import Language
 
     from kg.graph import KnowledgeGraph
+    from kg.shards import Shards
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ class BuildSummary:
     cache_skipped: int = 0  # invalid records of an existing extractions.jsonl (skipped, logged)
     up_to_date: bool = False  # nothing new: the outputs of the last finished build were kept as they are
     export_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # non-default exporter options
+    shards: dict[str, int] = field(default_factory=dict)  # record shards, and how many were rendered again
+    views: list[str] = field(default_factory=list)  # what a build past the size bound left out, and how to get it
 
     @property
     def wall_seconds(self) -> float:
@@ -158,39 +161,23 @@ def check_extraction(ex: Extraction) -> str | None:
 
 
 def load_graph(path: Path) -> KnowledgeGraph:
-    """The graph of a build: ``path`` is an output directory or an extractions (``kg extract``) file.
+    """The graph of a build: ``path`` is an output directory (its record shards) or an extractions
+    (``kg extract``) file.
 
-    Rebuilding from the extraction records is deterministic and gives the same IRIs as the build did.
+    Rebuilding from the extraction records is deterministic and gives the same IRIs as the build did. It holds
+    the whole paper-level graph: for a graph past the build's size bound, query the store or use
+    :mod:`kg.views` instead.
     """
     from kg.graph import KnowledgeGraph
+    from kg.shards import Shards
 
     path = Path(path)
+    if path.is_dir() and Shards(path).names():
+        return KnowledgeGraph.from_extractions(Shards(path).all_records())
     source = path / EXTRACTIONS_FILE if path.is_dir() else path
     if not source.exists():
         raise GraphError(f"{source}: not found — pass an output directory of `kg build` or a `kg extract` file")
     return KnowledgeGraph.from_extractions(read_extractions(source))
-
-
-def _cached_extractions(
-    out: Path, extractor_id: str, fresh: bool, report: SkipReport
-) -> tuple[dict[str, Extraction], list[Paper]]:
-    """The reusable records of ``out`` by paper id, and the papers of stale ones (to extract again).
-
-    Why the stale papers come back: a record made by another extractor version is not reusable, but its
-    paper is still part of this output; dropping it would lose a paper whose input is not given again.
-    """
-    cache = out / EXTRACTIONS_FILE
-    if fresh or not cache.exists():
-        return {}, []
-    records = read_extractions(cache, report)
-    stale = [r.paper for r in records if r.extractor != extractor_id]
-    if stale:
-        log.warning(
-            "%d cached extraction(s) in %s were made by another extractor version; re-extracting them",
-            len(stale),
-            cache,
-        )
-    return {r.paper.id: r for r in records if r.extractor == extractor_id}, stale
 
 
 def build(
@@ -210,6 +197,7 @@ def build(
     on_wait: Callable[[str], None] | None = None,
     budget: float | None = None,
     mapping: dict[str, str] | None = None,
+    full_exports_up_to: int = 10_000,
 ) -> BuildSummary:
     """Build (or incrementally extend) the graph in ``out`` from ``inputs`` (default: the embedded corpus).
 
@@ -248,16 +236,23 @@ def build(
         summary = _build_locked(papers, report, out, processes=processes, fresh=fresh, validate=validate,
                                 store=store, progress=progress, scheduler=scheduler, mode=mode,
                                 budget=PAPER_BUDGET if budget is None else budget,
-                                export_options=export_options, reusable=reusable)
+                                export_options=export_options, reusable=reusable,
+                                previous=None if fresh else previous, full_exports_up_to=full_exports_up_to)
         summary.seconds = {"read": read_seconds, **summary.seconds}
         summary.export_options = {fmt: dict(opts) for fmt, opts in (export_options or {}).items() if opts}
         log.info("build stage: manifest")
         if summary.up_to_date and previous is not None:
             summary.files["manifest"] = restore_manifest(out, previous)
         else:
-            summary.files["manifest"] = write_manifest(out, summary)
+            summary.files["manifest"] = write_manifest(out, summary, previous)
         log.info("build stage: done")
     return summary
+
+
+#: Above this many papers ``kg build`` writes bounded views (the explorer page of the most-named entities and
+#: an entity-level GraphML) beside N-Triples and the store, instead of every paper-level export; ``kg export``
+#: writes those on request. Why 10,000: below it a full build holds the paper-level graph in about 2 GB.
+FULL_EXPORTS_UP_TO = 10_000
 
 
 def _complete_outputs(
@@ -269,14 +264,77 @@ def _complete_outputs(
         return None  # (a page made with --focus/--max-entities is not the default one this build would write)
     from kg.manifest import file_problems
 
-    files = previous.get("files") or {}
-    if EXTRACTIONS_FILE not in files or (validate and "shacl" not in previous) or (store and "store" not in previous):
+    if previous.get("papers") is None or (validate and "shacl" not in previous) or (store and "store" not in previous):
         return None
     if file_problems(out, previous, hashes=False):
         return None
     if store and not (out / STORE_DIR / "CURRENT").is_file():
         return None
     return previous
+
+
+def _write_shards(shards: Shards, records: Iterable[Extraction], progress: Callable[[int], None] | None = None
+                  ) -> tuple[list[str], int]:
+    """Write ``records`` as new shards of at most :data:`kg.shards.SHARD_PAPERS` papers, as they stream in."""
+    from kg.shards import SHARD_PAPERS
+
+    written: list[str] = []
+    buf: list[Extraction] = []
+    n = 0
+    for record in records:
+        buf.append(record)
+        n += 1
+        if progress is not None:
+            progress(n)
+        if len(buf) >= SHARD_PAPERS:
+            written.append(shards.next_name())
+            shards.write(written[-1], buf)
+            buf = []
+    if buf:
+        written.append(shards.next_name())
+        shards.write(written[-1], buf)
+    return written, n
+
+
+def _checked_shards(shards: Shards, out: Path, previous: dict[str, Any] | None, report: SkipReport) -> set[str]:
+    """Shards whose records file is not the one the last finished build recorded: read again (an invalid
+    record is logged, counted and dropped, issue 9) and rewritten. Returns them: their triples are stale."""
+    from kg.shards import RECORDS_DIR
+
+    trusted = previous.get("files", {}) if previous and previous.get("status") == "complete" else {}
+    dirty = set()
+    legacy = out / EXTRACTIONS_FILE
+    if legacy.is_file():  # an output of an older version: its records move into shards
+        if not shards.names():
+            _write_shards(shards, read_extractions(legacy, report))
+            dirty.update(shards.names())
+        legacy.unlink()
+    for shard in shards.names():
+        info = trusted.get(f"{RECORDS_DIR}/{shard}.jsonl")
+        path = shards.records_path(shard)
+        if info and path.stat().st_size == info.get("bytes") and shards.names_path(shard).is_file():
+            continue
+        records = list(shards.records(shard, report))
+        if records:
+            shards.write(shard, records)
+        else:
+            shards.remove(shard)
+        dirty.add(shard)
+    return dirty
+
+
+def _drop_stale(shards: Shards, stale: set[str], where: set[str]) -> list[Paper]:
+    """Remove the records of ``stale`` paper ids from the shards ``where`` they are; return their papers."""
+    papers = []
+    for shard in sorted(where):
+        keep = []
+        for record in shards.records(shard):
+            (papers.append(record.paper) if record.paper.id in stale else keep.append(record))
+        if keep:
+            shards.write(shard, keep)
+        else:
+            shards.remove(shard)
+    return papers
 
 
 def _build_locked(
@@ -294,50 +352,93 @@ def _build_locked(
     budget: float,
     export_options: dict[str, dict[str, Any]] | None = None,
     reusable: dict[str, Any] | None = None,
+    previous: dict[str, Any] | None = None,
+    full_exports_up_to: int = FULL_EXPORTS_UP_TO,
 ) -> BuildSummary:
-    from kg.export import export_all
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        client = None
+        if scheduler:  # Dask distributed: a scheduler address, or "local" for a LocalCluster of `processes` workers
+            if mode != "fast":
+                raise InputError("--scheduler extracts in the fast mode only; drop --mode or --scheduler")
+            from kg.distributed import dask_client
+
+            client = stack.enter_context(dask_client(scheduler, processes))
+        return _extract_and_assemble(
+            papers, report, out, processes=processes, fresh=fresh, validate=validate, store=store,
+            progress=progress, client=client, mode=mode, budget=budget, export_options=export_options,
+            reusable=reusable, previous=previous, full_exports_up_to=full_exports_up_to)
+
+
+def _extract_and_assemble(
+    papers: list[Paper],
+    report: SkipReport,
+    out: Path,
+    *,
+    processes: int,
+    fresh: bool,
+    validate: bool,
+    store: bool,
+    progress: ProgressCallback | None,
+    client: Any,
+    mode: str,
+    budget: float,
+    export_options: dict[str, dict[str, Any]] | None,
+    reusable: dict[str, Any] | None,
+    previous: dict[str, Any] | None,
+    full_exports_up_to: int,
+) -> BuildSummary:
     from kg.extract import extract_papers, extractor_id
-    from kg.graph import KnowledgeGraph
+    from kg.shards import Shards
 
     summary = BuildSummary()
     log.info("build stage: extract")
     t0 = time.perf_counter()
+    shards = Shards(out)
+    if fresh:
+        shards.clear()
+        (out / EXTRACTIONS_FILE).unlink(missing_ok=True)
     cache_report = SkipReport()
-    # another mode's records are stale
-    cached, stale = _cached_extractions(out, extractor_id(mode), fresh, cache_report)
+    dirty = _checked_shards(shards, out, None if fresh else previous, cache_report)
     if cache_report.skipped:
         summary.cache_skipped = cache_report.skipped
         report.reasons.extend(cache_report.reasons)
+    ex_id = extractor_id(mode)
+    index = shards.index()
+    stale_ids = {pid for pid, (_, ex) in index.items() if ex != ex_id}  # another mode or version: extract again
     given = {p.id for p in papers}
-    todo = [p for p in papers if p.id not in cached] + [p for p in stale if p.id not in given]
-    new: list[Extraction] = []
+    todo = [p for p in papers if p.id not in index or p.id in stale_ids]
+    if stale_ids:
+        log.warning("%d cached extraction(s) in %s were made by another extractor version; re-extracting them",
+                    len(stale_ids), out)
+        where = {index[pid][0] for pid in stale_ids}
+        todo += [p for p in _drop_stale(shards, stale_ids, where) if p.id not in given]
+        dirty |= where
     extract_report = SkipReport()
-    if scheduler:  # Dask distributed: a scheduler address, or "local" for a LocalCluster of `processes` workers
+    if client is not None:  # Dask distributed
         if mode != "fast":  # the workers load the default pipeline and check records against its extractor id
             raise InputError("--scheduler extracts in the fast mode only; drop --mode or --scheduler")
         from kg.distributed import extract_on_cluster
 
-        records_in = extract_on_cluster(todo, scheduler, n_workers=processes, budget=budget, report=extract_report)
+        records_in = extract_on_cluster(todo, client, budget=budget, report=extract_report)
     else:
         records_in = extract_papers(todo, n_process=processes, mode=mode, budget=budget, report=extract_report)
-    for i, record in enumerate(records_in, 1):
-        new.append(record)
-        if progress is not None:
-            progress(i, len(todo))
+    new_shards, n_new = _write_shards(shards, records_in,
+                                      None if progress is None else (lambda i: progress(i, len(todo))))
+    dirty.update(new_shards)
     summary.papers_read, summary.papers_merged = report.read, report.merged
     summary.papers_skipped = report.skipped + extract_report.skipped
     summary.papers_over_budget = extract_report.skipped
     summary.skip_reasons = [*report.reasons, *extract_report.reasons]
-    summary.papers_extracted = len(new)
-    records = {**cached, **{r.paper.id: r for r in new}}
-    ordered = [records[k] for k in sorted(records)]
-    summary.papers_total = len(ordered)
-    summary.papers_cached = len(ordered) - len(new)  # carried over from earlier builds into this graph
-    if (reusable is not None and not new and not stale and not cache_report.skipped
-            and reusable.get("extractor") == extractor_id(mode) and reusable.get("papers") == len(ordered)):
+    summary.papers_extracted = n_new
+    summary.papers_total = len(index) - len(stale_ids) + n_new
+    summary.papers_cached = summary.papers_total - n_new  # carried over from earlier builds into this graph
+    if (reusable is not None and not dirty and not stale_ids and not cache_report.skipped
+            and reusable.get("extractor") == ex_id and reusable.get("papers") == summary.papers_total):
         # Nothing new: the records are the ones the last finished build was made from, so every output
         # it wrote (graph, exports, SHACL result, store) is already the answer. Cost: reading the inputs
-        # and the record cache, instead of a whole rebuild.
+        # and the shards' paper ids, instead of a whole rebuild.
         summary.up_to_date = True
         summary.graph_counts = dict(reusable.get("graph") or {})
         summary.files = {name: out / name for name in reusable.get("files") or {}}
@@ -349,46 +450,105 @@ def _build_locked(
             summary.files["store"] = out / STORE_DIR
         summary.seconds["extract"] = time.perf_counter() - t0
         return summary
-    write_jsonl(out / EXTRACTIONS_FILE, (r.to_dict() for r in ordered))
     summary.seconds["extract"] = time.perf_counter() - t0
+    _assemble(shards, out, summary, dirty, previous, validate=validate, store=store, export_options=export_options,
+              full_exports_up_to=full_exports_up_to, processes=processes, client=client)
+    return summary
+
+
+def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str], previous: dict[str, Any] | None,
+              *, validate: bool, store: bool, export_options: dict[str, dict[str, Any]] | None,
+              full_exports_up_to: int, processes: int = 1, client: Any = None) -> None:
+    """Linking, triples, ``graph.nt``, store, validation and views: everything after extraction."""
+    from contextlib import ExitStack
+
+    from kg.assemble import graph_counts, link_shards, merge_ntriples, process_map, render, update_store
+    from kg.export import BUILD_FORMATS, FILENAMES, export_all
+    from kg.export.rdf import turtle_from_ntriples
 
     log.info("build stage: graph")
     t0 = time.perf_counter()
-    graph = KnowledgeGraph.from_extractions(ordered)
-    summary.graph_counts = dict(graph.summary())
-    summary.seconds["graph"] = time.perf_counter() - t0
+    linking = link_shards(shards)
+    with ExitStack() as stack:
+        if client is not None:
+            from kg.distributed import cluster_map
 
+            shard_map = cluster_map(client, linking)
+        elif processes > 1 and len(shards.names()) > 1:
+            shard_map = stack.enter_context(process_map(linking, processes))
+        else:
+            shard_map = None
+        rendered = render(shards, linking, dirty, shard_map)
+    summary.shards = {"record shards": len(shards.names()), "triples files written": len(rendered.shards_written),
+                      "papers written as triples": len(rendered.papers_written)}
+    graph_nt = out / FILENAMES["ntriples"]
+    predicates = merge_ntriples(shards, graph_nt)
+    summary.graph_counts = graph_counts(predicates)
+    summary.seconds["graph"] = time.perf_counter() - t0
+    summary.files = {f"records/{s}": shards.records_path(s) for s in shards.names()}
+    summary.files.update({f"names/{s}": shards.names_path(s) for s in shards.names()})
+    summary.files.update({f"triples/{s}": shards.nt_path(s) for s in shards.names()})
+    summary.files["entities"] = shards.entities_path
+    summary.files["ntriples"] = graph_nt
+
+    small = summary.papers_total <= full_exports_up_to
     log.info("build stage: export")
     t0 = time.perf_counter()
-    summary.files = {"extractions": out / EXTRACTIONS_FILE, **export_all(graph, out, options=export_options)}
+    for fmt in BUILD_FORMATS:  # files of another kind of build (full exports of a graph now past the bound)
+        if fmt != "ntriples":
+            (out / FILENAMES[fmt]).unlink(missing_ok=True)
+    graph = None
+    if small:
+        from kg.graph import KnowledgeGraph
+
+        graph = KnowledgeGraph.from_extractions(shards.all_records())
+        with atomic_write(out / FILENAMES["turtle"], "wb") as fh:
+            fh.write(turtle_from_ntriples(graph_nt))
+        summary.files["turtle"] = out / FILENAMES["turtle"]
+        formats = tuple(f for f in BUILD_FORMATS if f not in ("ntriples", "turtle"))
+        summary.files.update(export_all(graph, out, formats, options=export_options))
+    else:
+        summary.views.append(f"{summary.papers_total} papers > --full-exports-up-to {full_exports_up_to}: "
+                             f"paper-level Turtle, JSON-LD, GraphML, CSV and page not written; get them with "
+                             f"`kg export {out} -f turtle` (or jsonld, graphml, csv-nodes, csv-edges, html)")
     summary.seconds["export"] = time.perf_counter() - t0
 
-    rdf = None
-    if validate:
-        from kg.validate import validate as shacl_validate
-
-        log.info("build stage: validate")
-        t0 = time.perf_counter()
-        rdf = graph.to_rdf()
-        result = shacl_validate(rdf)
-        summary.conforms, summary.violations = result.conforms, result.n_violations
-        if not result.conforms:
-            log.error("the built graph does not conform to the SHACL shapes:\n%s", result.text[:4000])
-        summary.seconds["validate"] = time.perf_counter() - t0
-
     if store:
-        from kg.store import Store
-
         log.info("build stage: store")
         t0 = time.perf_counter()
-        with Store.open(out / STORE_DIR) as st:
-            # the sorted N-Triples file just written is the cheapest source: no second serialisation
-            nt = summary.files.get("ntriples")
-            stats = st.sync(nt if nt is not None else graph.to_rdf())
-        summary.store = _as_dict(stats)
+        incremental = _store_matches(out / STORE_DIR, previous)
+        summary.store = update_store(out / STORE_DIR, rendered, graph_nt, incremental=incremental)
         summary.files["store"] = out / STORE_DIR
         summary.seconds["store"] = time.perf_counter() - t0
-    return summary
+
+    if validate:
+        log.info("build stage: validate")
+        t0 = time.perf_counter()
+        if graph is not None:
+            from kg.validate import validate as shacl_validate
+
+            result = shacl_validate(graph.to_rdf())
+            summary.conforms, summary.violations = result.conforms, result.n_violations
+            if not result.conforms:
+                log.error("the built graph does not conform to the SHACL shapes:\n%s", result.text[:4000])
+        summary.seconds["validate"] = time.perf_counter() - t0
+
+
+def _store_matches(store_dir: Path, previous: dict[str, Any] | None) -> bool:
+    """Whether the store holds exactly the previous finished build's triples (then changes can be applied)."""
+    if not previous or previous.get("status") != "complete" or not (store_dir / "CURRENT").is_file():
+        return False
+    expected = (previous.get("store") or {}).get("triples")
+    if expected is None:
+        return False
+    from kg.errors import StoreError
+    from kg.store import Store
+
+    try:
+        with Store.open_read_only(store_dir) as st:
+            return len(st) == expected
+    except StoreError:
+        return False
 
 
 def _as_dict(stats: Any) -> dict[str, Any]:

@@ -128,6 +128,6 @@ def comparison_iri(paper_id: str, index: int) -> URIRef:
     return mint_iri("comparison", paper_id, str(index))
 
 
-def claim_iri(paper_id: str, relation: str, entity: URIRef) -> URIRef:
+def claim_iri(paper_id: str, relation: str, entity: str) -> URIRef:
     digest = hashlib.sha1(f"{paper_id}|{relation}|{entity}".encode()).hexdigest()[:12]
     return mint_iri("claim", paper_id, relation, digest)

@@ -80,3 +80,19 @@ def lora_papers() -> list[Extraction]:
         ent("e0", T.METHOD, "Schema-Guided Dialogue", "SGD", short="SGD", long="Schema-Guided Dialogue"),
     ], [(R.PROPOSES, "e0")])
     return [a, b, c, d, e]
+
+
+def record_lines(out):
+    """Every extraction record line of a build output (its shards, in order)."""
+    from kg.shards import Shards
+
+    shards = Shards(out)
+    return [line for s in shards.names() for line in shards.records_path(s).read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def first_shard(out):
+    """The records file of a build's first shard (a small build has one)."""
+    from kg.shards import Shards
+
+    return Shards(out).records_path(Shards(out).names()[0])

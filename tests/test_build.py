@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from graph_fixtures import first_shard, record_lines
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -18,11 +19,11 @@ def test_sample_build_writes_every_output(sample_build):
     out, summary = sample_build
     for name in EXPECTED_FILES:
         assert (out / name).stat().st_size > 0, name
-    assert (out / EXTRACTIONS_FILE).exists()
+    assert not (out / EXTRACTIONS_FILE).exists()  # records live in shards (records/part-*.jsonl)
     assert summary.conforms is True
     assert summary.papers_total == summary.papers_extracted > 400
     assert summary.papers_cached == 0
-    lines = (out / EXTRACTIONS_FILE).read_text(encoding="utf-8").splitlines()
+    lines = record_lines(out)
     assert len(lines) == summary.papers_total
     assert all(json.loads(line)["paper"]["id"] for line in lines)
 
@@ -80,15 +81,15 @@ def test_fresh_rebuild_is_identical(tmp_path):
     ids=["truncated-json", "not-an-object", "dangling-relation", "url-not-an-iri", "control-character"],
 )
 def test_bad_cache_record_is_skipped_record_by_record(tmp_path, bad_line):
-    """Issue 9: one bad line of extractions.jsonl used to fail every later build; now it is a counted skip."""
+    """Issue 9: one bad line of a records file used to fail every later build; now it is a counted skip."""
     out = tmp_path / "out"
     build([_jsonl(tmp_path / "a.jsonl", [PAPER_A])], out, store=False, validate=False)
-    good = (out / EXTRACTIONS_FILE).read_text(encoding="utf-8")
-    (out / EXTRACTIONS_FILE).write_text(good + bad_line + "\n", encoding="utf-8")
+    shard = first_shard(out)
+    shard.write_text(shard.read_text(encoding="utf-8") + bad_line + "\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["build", str(_jsonl(tmp_path / "b.jsonl", [PAPER_B])), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "invalid cached records skipped" in result.output
-    lines = (out / EXTRACTIONS_FILE).read_text(encoding="utf-8").splitlines()
+    lines = record_lines(out)
     titles = sorted(json.loads(line)["paper"]["title"] for line in lines)
     assert titles == sorted([PAPER_A["title"], PAPER_B["title"]])  # the good cached paper is kept
 

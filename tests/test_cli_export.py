@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from graph_fixtures import record_lines
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -87,7 +88,7 @@ def test_export_writes_into_the_directory_named(built, tmp_path, monkeypatch, fm
 def test_export_from_an_extractions_file_writes_beside_it(built, tmp_path):
     out, _ = built
     records = tmp_path / "ex.jsonl"
-    records.write_bytes((out / "extractions.jsonl").read_bytes())
+    records.write_text("".join(line + "\n" for line in record_lines(out)), encoding="utf-8")
     result = CliRunner().invoke(app, ["export", str(records), "--format", "csv-nodes"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "nodes.csv").exists()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from graph_fixtures import record_lines
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.pipeline import EXTRACTIONS_FILE, build
+from kg.pipeline import build
 
 GOLD = Path(__file__).parent / "data" / "gold"
 
@@ -26,7 +27,8 @@ def local_and_cluster(tmp_path_factory):
 def test_local_cluster_build_equals_the_local_build(local_and_cluster):
     one, cluster, summary = local_and_cluster
     assert summary.papers_extracted == summary.papers_total == 80
-    for name in (EXTRACTIONS_FILE, "graph.nt"):
+    assert record_lines(cluster) == record_lines(one)
+    for name in ("graph.nt", "triples/entities.nt", "triples/part-00000.nt"):
         assert (cluster / name).read_bytes() == (one / name).read_bytes(), name
 
 

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from graph_fixtures import record_lines
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -150,4 +151,4 @@ def test_bad_file_among_several_inputs_is_skipped_and_the_build_goes_on(tmp_path
                                       "--no-store", "--no-validate"])
     assert result.exit_code == 0, result.output
     assert "blob.pdf" in result.output and "binary" in result.output
-    assert len((out / "extractions.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+    assert len(record_lines(out)) == 2

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from graph_fixtures import record_lines
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -118,7 +119,7 @@ def test_poison_records_build_and_leave_no_poison(tmp_path):
     for _ in range(2):
         result = runner.invoke(app, ["build", str(src), "--out", str(out)])
         assert result.exit_code == 0, result.output
-    records = [json.loads(x) for x in (out / EXTRACTIONS_FILE).read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(x) for x in record_lines(out)]
     assert len(records) == 5
     assert all(r["paper"].get("url") in (None,) for r in records)
     _assert_outputs_parse(out)
@@ -227,7 +228,7 @@ def test_no_wait_fails_clearly_while_another_build_holds_the_lock(tmp_path):
         assert "being written by another kg build" in result.output
         with pytest.raises(LockedError):
             build([src], out, wait=False, store=False, validate=False)
-    assert not (out / EXTRACTIONS_FILE).exists()
+    assert not (out / EXTRACTIONS_FILE).exists() and not (out / "records").exists()
 
 
 def test_waiting_build_says_so_and_then_keeps_both_builds_papers(tmp_path):
@@ -259,13 +260,16 @@ def test_stale_temporaries_are_cleaned_and_the_manifest_describes_the_build(tmp_
 
     out = tmp_path / "out"
     out.mkdir()
-    stale = out / ".extractions.jsonl.abc123.tmp"
-    stale.write_text("half a record", encoding="utf-8")
+    stale = out / ".graph.nt.abc123.tmp"
+    stale.write_text("half a triple", encoding="utf-8")
+    (out / "records").mkdir()
+    stale_shard = out / "records" / ".part-00000.jsonl.abc123.tmp"
+    stale_shard.write_text("half a record", encoding="utf-8")
     summary = build([_jsonl(tmp_path / "a.jsonl", [PAPER_A, PAPER_B])], out, validate=False)
-    assert not stale.exists()
+    assert not stale.exists() and not stale_shard.exists()
     manifest = read_manifest(out)
     assert manifest is not None and manifest["status"] == "complete" and manifest["papers"] == 2
-    assert manifest["files"]["extractions.jsonl"]["records"] == 2
+    assert manifest["files"]["records/part-00000.jsonl"]["records"] == 2
     assert manifest["files"]["graph.nt"]["triples"] == manifest["store"]["triples"] == summary.store["triples"]
     assert verify_build(out) == []
     (out / "graph.ttl").write_text("# truncated\n", encoding="utf-8")

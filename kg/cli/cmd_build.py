@@ -64,6 +64,11 @@ def build_cmd(
         float, typer.Option("--paper-budget", min=0.1, help="Seconds one paper's extraction may take before it "
                             "is skipped (logged and counted).")
     ] = 5.0,
+    full_exports_up_to: Annotated[
+        int, typer.Option("--full-exports-up-to", min=0, help="Above this many papers write N-Triples, the store, "
+                          "a bounded explorer page and an entity-level GraphML only (the paper-level GraphML, "
+                          "JSON-LD, Turtle and CSV on request: kg export).")
+    ] = 10_000,
 ) -> None:
     """Build the knowledge graph into OUT (adds to what OUT already holds: only new papers are extracted)."""
     with Progress(
@@ -97,6 +102,7 @@ def build_cmd(
             on_wait=lambda message: err_console.print(f"[yellow]{message}[/]"),
             budget=budget,
             mapping=parse_mapping(mapping),
+            full_exports_up_to=full_exports_up_to,
         )
     console.print(summary_table(summary, out))
     if summary.conforms is False:
@@ -127,8 +133,13 @@ def summary_table(s: BuildSummary, out: Path | None = None) -> Table:
         rows.append(("SHACL", "conforms" if s.conforms else f"{s.violations} violation(s)"))
     for key, value in s.store.items():
         rows.append((f"store: {key}", str(value)))
+    for key, value in s.shards.items():
+        rows.append((f"shards: {key}", str(value)))
     for name, path in s.files.items():
-        rows.append((f"wrote {name}", str(path)))
+        if "/" not in name:  # shard files are counted above, not listed (a big build has hundreds)
+            rows.append((f"wrote {name}", str(path)))
+    for note in s.views:
+        rows.append(("bounded views", note))
     for stage, secs in s.seconds.items():
         rows.append((f"time: {stage}", f"{secs:.2f} s"))
     rows.append(("wall time", f"{s.wall_seconds:.2f} s"))

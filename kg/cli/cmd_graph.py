@@ -35,10 +35,29 @@ def export_cmd(
         err_console.print(f"[bold red]error:[/] unknown format(s) {', '.join(unknown)}; "
                           f"choose from {', '.join(EXPORTERS)}")
         raise typer.Exit(2)
+    from kg.export import BUILD_FORMATS, FILENAMES
+    from kg.export.rdf import STREAMED_FORMATS, export_ntriples_file
+    from kg.manifest import read_manifest
+    from kg.pipeline import FULL_EXPORTS_UP_TO
+
     # Where it is told: --out, else the build directory named (never a default ./output that may hold another build).
     target = out if out is not None else graph if graph.is_dir() else graph.parent
-    files = export_all(load_graph(graph), target, tuple(fmt) if fmt else None, options={"html": html_options(
-        focus, max_entities)})
+    formats = list(fmt or BUILD_FORMATS)
+    files = {}
+    nt = graph / FILENAMES["ntriples"] if graph.is_dir() else None
+    if nt is not None and nt.is_file():
+        # RDF of a build comes from its graph.nt through Oxigraph (any size); JSON-LD with our @context
+        # (rdflib) while the graph is small enough to hold whole.
+        big = ((read_manifest(graph) or {}).get("papers") or 0) > FULL_EXPORTS_UP_TO
+        for name in [f for f in formats if f in STREAMED_FORMATS and (f != "jsonld" or big)]:
+            target.mkdir(parents=True, exist_ok=True)
+            path = target / FILENAMES[name]
+            if path.resolve() != nt.resolve():
+                files[name] = export_ntriples_file(nt, name, path)
+            formats.remove(name)
+    if formats:
+        files.update(export_all(load_graph(graph), target, tuple(formats), options={"html": html_options(
+            focus, max_entities)}))
     for name, path in files.items():
         console.print(f"wrote {name}: {path}")
 

@@ -62,3 +62,22 @@ def write_jsonld(kg: KnowledgeGraph, path: Path) -> Path:
     with atomic_write(path) as fh:
         fh.write(data)
     return path
+
+
+#: RDF formats ``kg export`` writes straight from a build's ``graph.nt`` by Oxigraph's streaming serialisers:
+#: any size, never a Python object per triple. (JSON-LD so written is expanded, without our @context.)
+STREAMED_FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD"}
+
+
+def export_ntriples_file(source: Path, fmt: str, path: Path) -> Path:
+    """Write the triples of the N-Triples file ``source`` as ``fmt`` (:data:`STREAMED_FORMATS`) to ``path``."""
+    import pyoxigraph as ox
+
+    from kg.vocab import PREFIXES
+
+    rdf_format = getattr(ox.RdfFormat, STREAMED_FORMATS[fmt])
+    triples = ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+    with atomic_write(path, "wb") as fh:
+        ox.serialize(triples, fh, format=rdf_format,
+                     prefixes=PREFIXES if rdf_format is not ox.RdfFormat.JSON_LD else None)
+    return path

@@ -1,0 +1,247 @@
+"""Records shards → linking → per-shard N-Triples → ``graph.nt`` and the store, touching only what changed.
+
+The steps of a build after extraction (:func:`kg.pipeline.build` calls them in this order):
+
+1. :func:`link_shards`: one linking pass over the entity names of every shard (``.names.jsonl`` only).
+2. :func:`render`: the entities' triples, and each shard's triples when its records are new or changed or
+   an entity it names got another canonical key or label (:func:`kg.shards.resolution_signature`); every
+   rewritten file yields a :class:`Change` (the lines it lost and gained).
+3. :func:`merge_ntriples`: ``graph.nt`` as the sorted merge of the sorted shard files (streaming, so its
+   bytes depend only on the set of papers, not on which build added them).
+4. :func:`update_store`: apply the changes to the Oxigraph store; a store that is not known to hold the
+   previous build exactly is loaded again from ``graph.nt`` (bulk load, about 1 s per 10k papers).
+
+Memory is bounded by one shard plus the linking tables (names, not papers).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import logging
+import shutil
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.graph import PAPER_RELATIONS
+from kg.io import atomic_write
+from kg.link import Linking, link_names
+from kg.model import EntityType
+from kg.shards import Shards, resolution_signature
+from kg.triples import RELATED, TYPE, kg, linking_lines, paper_lines
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Change:
+    """What one rewrite of one triples file did: the lines it lost and gained (``new_file``: had none)."""
+
+    path: Path
+    removed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    new_file: bool = False
+
+
+@dataclass(slots=True)
+class Rendered:
+    """What :func:`render` did: the changes, and which shards and papers were written again."""
+
+    changes: list[Change] = field(default_factory=list)
+    shards_written: list[str] = field(default_factory=list)
+    papers_written: list[str] = field(default_factory=list)
+    entities: int = 0
+    triples: int = 0  # lines written by this build (the total is what merge_ntriples counts)
+
+
+def link_shards(shards: Shards) -> Linking:
+    return link_names(shards.name_records)
+
+
+def _read_lines(path: Path) -> list[str]:
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="\n") as fh:
+        return [line for line in fh if line.strip()]
+
+
+def _rewrite(path: Path, lines: list[str]) -> Change:
+    """Write ``lines`` (sorted, distinct) to ``path`` and return the difference to what it held."""
+    existed = path.is_file()
+    old = set(_read_lines(path))
+    with atomic_write(path) as fh:
+        fh.writelines(lines)
+    new = set(lines)
+    return Change(path, sorted(old - new), sorted(new - old), new_file=not existed)
+
+
+#: Maps a function over shard jobs, yielding the results in order: ``map`` in this process, a process pool
+#: (``--processes``) or Dask workers (``--scheduler``). A job is (shard name, the shard's records text).
+ShardMap = Callable[[Iterable[tuple[str, str]]], Iterator[list[str]]]
+
+
+def shard_lines(records_text: str, linking: Linking) -> list[str]:
+    """The sorted, distinct triples of one shard's records (JSON Lines text): the unit of work that runs
+    wherever the records are (this process, a pool worker, a Dask worker), given the linking tables."""
+    from kg.model import Extraction
+
+    lines: set[str] = set()
+    for raw in records_text.splitlines():
+        if raw.strip():
+            lines.update(paper_lines(Extraction.from_dict(json.loads(raw)), linking))
+    return sorted(lines)
+
+
+def local_map(linking: Linking) -> ShardMap:
+    def run(jobs: Iterable[tuple[str, str]]) -> Iterator[list[str]]:
+        for _, text in jobs:
+            yield shard_lines(text, linking)
+    return run
+
+
+def windowed(submit: Callable[[tuple[str, str]], Callable[[], list[str]]], jobs: Iterable[tuple[str, str]],
+             window: int) -> Iterator[list[str]]:
+    """Results of ``submit(job)()`` in job order, with at most ``window`` jobs in flight: a build never holds
+    more than ``window`` shards' records and triples at once, however many shards it renders."""
+    pending: deque[Callable[[], list[str]]] = deque()
+    for job in jobs:
+        pending.append(submit(job))
+        if len(pending) >= window:
+            yield pending.popleft()()
+    while pending:
+        yield pending.popleft()()
+
+
+_POOL_LINKING: Linking | None = None
+
+
+def _pool_init(linking: Linking) -> None:
+    global _POOL_LINKING
+    _POOL_LINKING = linking
+
+
+def _pool_job(text: str) -> list[str]:
+    assert _POOL_LINKING is not None
+    return shard_lines(text, _POOL_LINKING)
+
+
+@contextmanager
+def process_map(linking: Linking, processes: int) -> Iterator[ShardMap]:
+    """A :data:`ShardMap` over ``processes`` forked worker processes, which inherit the linking tables
+    (nothing is pickled but each shard's records text and its triples)."""
+    import multiprocessing as mp
+
+    _pool_init(linking)
+    with mp.get_context("fork").Pool(processes) as pool:
+        def run(jobs: Iterable[tuple[str, str]]) -> Iterator[list[str]]:
+            return windowed(lambda job: pool.apply_async(_pool_job, (job[1],)).get, jobs, 2 * processes)
+        yield run
+
+
+def render(shards: Shards, linking: Linking, dirty: Iterable[str] = (), shard_map: ShardMap | None = None
+           ) -> Rendered:
+    """Write the triples files that are missing or out of date (see module docstring); ``dirty`` shards
+    (new or changed records) are always written. ``shard_map`` runs the shards' rendering elsewhere."""
+    out = Rendered()
+    entity_lines = sorted(set(linking_lines(linking)))
+    out.entities = len(linking.entities)
+    out.triples += len(entity_lines)
+    change = _rewrite(shards.entities_path, entity_lines)
+    if change.removed or change.added:
+        out.changes.append(change)
+    dirty = set(dirty)
+    todo: list[tuple[str, str]] = []  # (shard, signature)
+    for shard in shards.names():
+        sig = resolution_signature(shards.paper_names(shard), linking)
+        nt, sig_path = shards.nt_path(shard), shards.sig_path(shard)
+        current = sig_path.is_file() and nt.is_file() and sig_path.read_text(encoding="utf-8").strip() == sig
+        if not current or shard in dirty:
+            todo.append((shard, sig))
+    if not todo:
+        return out
+
+    def jobs() -> Iterator[tuple[str, str]]:  # read one shard at a time: the map pulls them as it goes
+        for shard, _ in todo:
+            yield shard, shards.records_path(shard).read_text(encoding="utf-8")
+
+    results = (shard_map or local_map(linking))(jobs())
+    for (shard, sig), lines in zip(todo, results, strict=True):
+        out.triples += len(lines)
+        change = _rewrite(shards.nt_path(shard), lines)
+        with atomic_write(shards.sig_path(shard)) as fh:
+            fh.write(sig + "\n")
+        out.shards_written.append(shard)
+        out.papers_written += [p.paper for p in shards.paper_names(shard)]
+        if change.removed or change.added:
+            out.changes.append(change)
+    return out
+
+
+def merge_ntriples(shards: Shards, path: Path) -> Counter[str]:
+    """``graph.nt``: the sorted merge of the entities file and every shard's sorted triples (streaming).
+
+    Returns what the graph counts need, counted on the way: triples per predicate, and per class for
+    ``rdf:type`` (key ``"a <class>"``), and ``"*"`` for all lines.
+    """
+    files = [shards.entities_path, *(shards.nt_path(s) for s in shards.names())]
+    counts: Counter[str] = Counter()
+    with ExitStack() as stack, atomic_write(path) as out:
+        streams = [stack.enter_context(f.open(encoding="utf-8", newline="\n")) for f in files if f.is_file()]
+        for line in heapq.merge(*streams):
+            out.write(line)
+            _, pred, rest = line.split(" ", 2)
+            counts["a " + rest[:-3] if pred == TYPE else pred] += 1
+    counts["*"] = sum(counts.values())
+    return counts
+
+
+def graph_counts(counts: Counter[str]) -> dict[str, int]:
+    """The counts of :meth:`kg.graph.KnowledgeGraph.summary`, from :func:`merge_ntriples`'s tallies."""
+    out = {"papers": counts["a " + kg("Paper")]}
+    for et in EntityType:
+        n = counts["a " + kg(et.value)]
+        if et is EntityType.DATASET:  # benchmarks are typed kg:Dataset too; the summary counts them apart
+            n -= counts["a " + kg(EntityType.BENCHMARK.value)]
+        out[f"entities: {et.value}"] = n
+    out["results"] = counts["a " + kg("Result")]
+    out["comparisons"] = counts["a " + kg("Comparison")]
+    for rel in PAPER_RELATIONS:
+        out[f"edges: {rel}"] = counts[kg(rel)]
+    out["edges: related"] = counts[RELATED]
+    return out
+
+
+def update_store(store_dir: Path, rendered: Rendered, graph_nt: Path, *, incremental: bool) -> dict[str, int]:
+    """Bring the store to the triples of ``graph_nt``: by the changes of this build when ``incremental``
+    (the store holds the previous build exactly), else by loading ``graph_nt`` into an empty store."""
+    import pyoxigraph as ox
+
+    nt = ox.RdfFormat.N_TRIPLES
+    if not incremental:
+        if store_dir.exists():
+            shutil.rmtree(store_dir)
+        store = ox.Store(str(store_dir))
+        store.bulk_load(path=str(graph_nt), format=nt)
+        store.flush()
+        held = len(store)
+        del store
+        return {"triples": held, "added": held, "removed": 0, "reloaded": 1}
+    store = ox.Store(str(store_dir))
+    added = removed = 0
+    for change in rendered.changes:
+        if change.removed:
+            for quad in ox.parse("".join(change.removed).encode("utf-8"), format=nt):
+                store.remove(quad)
+            removed += len(change.removed)
+        if change.new_file and not change.removed:
+            store.bulk_load(path=str(change.path), format=nt)
+        elif change.added:
+            store.extend(ox.parse("".join(change.added).encode("utf-8"), format=nt))
+        added += len(change.added)
+    store.flush()
+    held = len(store)
+    del store
+    return {"triples": held, "added": added, "removed": removed, "reloaded": 0}
