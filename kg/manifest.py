@@ -95,6 +95,8 @@ def write_manifest(out: Path, summary: BuildSummary, previous: dict[str, Any] | 
     }
     if summary.export_options:
         data["export_options"] = summary.export_options
+    if summary.inputs:
+        data["inputs"] = summary.inputs
     if summary.store:
         data["store"] = {"path": "store", "triples": summary.store.get("triples")}
     if summary.conforms is not None:

@@ -70,6 +70,7 @@ class BuildSummary:
     cache_skipped: int = 0  # invalid records of an existing extractions.jsonl (skipped, logged)
     up_to_date: bool = False  # nothing new: the outputs of the last finished build were kept as they are
     export_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # non-default exporter options
+    inputs: dict[str, Any] = field(default_factory=dict)  # what was read, by content hash (see input_fingerprint)
     shards: dict[str, int] = field(default_factory=dict)  # record shards, and how many were rendered again
     views: list[str] = field(default_factory=list)  # what a build past the size bound left out, and how to get it
 
@@ -221,6 +222,19 @@ def build(
     sources = list(inputs) if inputs else embedded_corpus()
     report = SkipReport()
     t0 = time.perf_counter()
+    asked = any((export_options or {}).values())
+    fingerprint = input_fingerprint(sources, fmt=fmt, mapping=mapping, mode=mode, validate=validate, store=store,
+                                    full_exports_up_to=full_exports_up_to)
+    if not fresh and not asked and _same_inputs(out, fingerprint, validate, store):
+        with build_lock(out, wait=wait, on_wait=on_wait):
+            previous = read_manifest(out)
+            if _same_inputs(out, fingerprint, validate, store) and previous is not None:
+                # The inputs are byte for byte those the last finished build read, with the same options
+                # and extractor: its outputs are the answer, and nothing is even parsed.
+                summary = _unchanged(out, previous)
+                summary.seconds = {"read": time.perf_counter() - t0}
+                summary.files["manifest"] = restore_manifest(out, previous)
+                return summary
     # Read before taking the lock: a missing or unreadable input fails without touching ``out``.
     papers = read_corpus(sources, fmt=fmt, report=report, mapping=mapping)
     read_seconds = time.perf_counter() - t0
@@ -231,7 +245,6 @@ def build(
         mark_building(out)
         # What a finished build of the same records already wrote: when nothing is new, it is the answer.
         # (explorer options such as --focus change what graph.html holds: such a build is always a real one)
-        asked = any((export_options or {}).values())
         reusable = None if fresh or asked else _complete_outputs(out, previous, validate, store)
         summary = _build_locked(papers, report, out, processes=processes, fresh=fresh, validate=validate,
                                 store=store, progress=progress, scheduler=scheduler, mode=mode,
@@ -239,10 +252,11 @@ def build(
                                 export_options=export_options, reusable=reusable,
                                 previous=None if fresh else previous, full_exports_up_to=full_exports_up_to)
         summary.seconds = {"read": read_seconds, **summary.seconds}
+        summary.inputs = fingerprint
         summary.export_options = {fmt: dict(opts) for fmt, opts in (export_options or {}).items() if opts}
         log.info("build stage: manifest")
-        if summary.up_to_date and previous is not None:
-            summary.files["manifest"] = restore_manifest(out, previous)
+        if summary.up_to_date and previous is not None:  # (these inputs, too, are now known to add nothing)
+            summary.files["manifest"] = restore_manifest(out, {**previous, "inputs": fingerprint})
         else:
             summary.files["manifest"] = write_manifest(out, summary, previous)
         log.info("build stage: done")
@@ -253,6 +267,52 @@ def build(
 #: an entity-level GraphML) beside N-Triples and the store, instead of every paper-level export; ``kg export``
 #: writes those on request. Why 10,000: below it a full build holds the paper-level graph in about 2 GB.
 FULL_EXPORTS_UP_TO = 10_000
+
+
+def input_fingerprint(sources: Sequence[str | Path], **options: Any) -> dict[str, Any]:
+    """What a build reads, by content: every input file's path, size and SHA-256 (a folder's files, each),
+    the options that change what is built from them, and the extractor id.
+
+    Why content and not modification times: a copied or re-downloaded file with the same bytes is the
+    same input. Hashing costs about a second per GB; parsing the same inputs costs about a minute per GB.
+    """
+    from kg.extract import extractor_id
+    from kg.io import file_sha256
+
+    files = []
+    for src in sources:
+        path = Path(src)
+        members = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for p in members:
+            try:
+                files.append([str(p.resolve()), p.stat().st_size, file_sha256(p)])
+            except OSError:
+                files.append([str(p), None, None])  # the read reports it; never equal to a finished build's
+    return {"files": files, "extractor": extractor_id(options.get("mode", "fast")),
+            **{k: v for k, v in sorted(options.items()) if v is not None}}
+
+
+def _same_inputs(out: Path, fingerprint: dict[str, Any], validate: bool, store: bool) -> bool:
+    from kg.manifest import read_manifest
+
+    previous = read_manifest(out)
+    return (previous is not None and previous.get("inputs") == fingerprint
+            and _complete_outputs(out, previous, validate, store) is not None)
+
+
+def _unchanged(out: Path, previous: dict[str, Any]) -> BuildSummary:
+    """The summary of a build that found its inputs and outputs as the last finished build left them."""
+    summary = BuildSummary(up_to_date=True, papers_total=previous.get("papers") or 0,
+                           papers_cached=previous.get("papers") or 0, inputs=previous.get("inputs") or {})
+    summary.graph_counts = dict(previous.get("graph") or {})
+    summary.files = {name: out / name for name in previous.get("files") or {}}
+    if "shacl" in previous:
+        summary.conforms = previous["shacl"].get("conforms")
+        summary.violations = previous["shacl"].get("violations", 0)
+    if "store" in previous:
+        summary.store = {"triples": previous["store"].get("triples"), "added": 0, "removed": 0}
+        summary.files["store"] = out / STORE_DIR
+    return summary
 
 
 def _complete_outputs(
@@ -439,17 +499,12 @@ def _extract_and_assemble(
         # Nothing new: the records are the ones the last finished build was made from, so every output
         # it wrote (graph, exports, SHACL result, store) is already the answer. Cost: reading the inputs
         # and the shards' paper ids, instead of a whole rebuild.
-        summary.up_to_date = True
-        summary.graph_counts = dict(reusable.get("graph") or {})
-        summary.files = {name: out / name for name in reusable.get("files") or {}}
-        if "shacl" in reusable:
-            summary.conforms = reusable["shacl"].get("conforms")
-            summary.violations = reusable["shacl"].get("violations", 0)
-        if "store" in reusable:
-            summary.store = {"triples": reusable["store"].get("triples"), "added": 0, "removed": 0}
-            summary.files["store"] = out / STORE_DIR
-        summary.seconds["extract"] = time.perf_counter() - t0
-        return summary
+        kept = _unchanged(out, reusable)
+        kept.papers_read, kept.papers_merged, kept.papers_skipped = summary.papers_read, summary.papers_merged, \
+            summary.papers_skipped
+        kept.skip_reasons = summary.skip_reasons
+        kept.seconds["extract"] = time.perf_counter() - t0
+        return kept
     summary.seconds["extract"] = time.perf_counter() - t0
     _assemble(shards, out, summary, dirty, previous, validate=validate, store=store, export_options=export_options,
               full_exports_up_to=full_exports_up_to, processes=processes, client=client)

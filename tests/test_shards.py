@@ -134,3 +134,20 @@ def test_a_graph_past_the_bound_gets_views_not_full_exports(records, tmp_path):
     assert (out / "graph.nt").is_file() and (out / "store").is_dir()
     assert not (out / "graph.jsonld").exists() and not (out / "graph.ttl").exists()
     assert summary.papers_total == 6
+
+
+def test_unchanged_inputs_are_not_even_parsed(records, tmp_path):
+    out = tmp_path / "out"
+    src = _papers(tmp_path / "a.jsonl", records, {ex.paper.id for ex in records[:2]})
+    first = build([src], out, validate=False)
+    assert first.papers_read == 2 and not first.up_to_date
+    src.write_bytes(src.read_bytes())  # rewritten with the same bytes: the same input
+    again = build([src], out, validate=False)
+    assert again.up_to_date and again.papers_read == 0 and again.papers_total == 2  # decided by content hash
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(src.read_bytes())
+    other = build([copy], out, validate=False)  # another file: parsed, found to add nothing
+    assert other.up_to_date and other.papers_read == 2
+    assert build([copy], out, validate=False).papers_read == 0  # and now known
+    src.write_text(src.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # changed bytes: parsed again
+    assert build([src], out, validate=False).papers_read == 2
