@@ -8,7 +8,8 @@ same size would have, so linking and entity-level stages look cheaper here than 
 
 Each build runs in a fresh child process (``--child``), so its peak RSS (``ru_maxrss`` of that child) is the
 build's own. With ``--add K`` the script then adds K new papers to the finished build and times that
-incremental build, and with ``--noop`` it times a rebuild with nothing new. One JSON file per run goes to
+incremental build, and with ``--noop`` it times the last build's command again (nothing new).
+One JSON file per run goes to
 ``benchmarks/results/`` and is checked against ``benchmarks/results/scale.schema.json``.
 
 Usage::
@@ -130,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.add:
                 extra = write_corpus(work / f"add-{n}.jsonl", args.add, start=n)
                 run["add"] = {"papers": args.add, **run_child(extra, out, args.processes)}
-            if args.noop:
-                run["noop"] = run_child(corpus, out, args.processes)
+            if args.noop:  # the last command again: same inputs, nothing new
+                run["noop"] = run_child(extra if args.add else corpus, out, args.processes)
             runs.append(run)
             full = run["full"]
             print(f"N={n:>8}: {full['wall_s']:8.1f} s wall, {full['peak_rss_mb']:7.0f} MB peak, "
