@@ -307,3 +307,17 @@ def test_evidence_quotes_the_paper_verbatim_around_broken_chunks(nlp):
                                                                    for m in e.mentions}
     assert any(url in s for s in sentences)
     assert all(s in paper.title or s in paper.abstract for s in sentences)
+
+
+def test_the_paper_budget_counts_cpu_time_not_waiting():
+    """A paper waiting for a core on a busy machine is not over its budget; one that computes is."""
+    import time as _time
+
+    from kg.extract import _alarm, _OverBudget
+
+    with _alarm(0.2):
+        _time.sleep(0.4)  # waiting (as for a core held by other work): no CPU spent
+    with pytest.raises(_OverBudget), _alarm(0.2):
+        end = _time.process_time() + 5
+        while _time.process_time() < end:
+            pass

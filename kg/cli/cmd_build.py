@@ -61,7 +61,7 @@ def build_cmd(
         bool, typer.Option("--no-wait", help="If another kg build is writing OUT, fail at once instead of waiting.")
     ] = False,
     budget: Annotated[
-        float, typer.Option("--paper-budget", min=0.1, help="Seconds one paper's extraction may take before it "
+        float, typer.Option("--paper-budget", min=0.1, help="CPU seconds one paper's extraction may take before it "
                             "is skipped (logged and counted).")
     ] = 5.0,
     full_exports_up_to: Annotated[
