@@ -56,6 +56,10 @@ MAX_ENTITIES = 3000
 MAX_PAPERS = 5000
 #: Nodes in the network pane at once: beyond ~150 a neighbourhood is a hairball again.
 MAX_NETWORK_NODES = 150
+#: Graph attributes of a view read from the store (``kg.views``): the note saying what it left out, and
+#: ``total_<Type>``, the number of nodes of each type in the whole store.
+VIEW_NOTE = "view_note"
+TOTAL_PREFIX = "total_"
 
 _PAPER_RELATIONS = ("proposes", "uses", "beats", "measures", "addresses")
 _ENTITY_TYPES = ("Method", "Dataset", "Benchmark", "Metric", "Task")
@@ -103,12 +107,15 @@ def select(kg: KnowledgeGraph, max_entities: int = MAX_ENTITIES, max_papers: int
             keep |= ps
             keep |= {v for p in ps for _, v, k in g.out_edges(p, keys=True) if k in _PAPER_RELATIONS}
         n_p = sum(1 for n in keep if g.nodes[n]["type"] == "Paper")
-        return keep, (f"Focused on {g.nodes[center]['label']!s}: {n_p} of {len(papers)} papers and "
-                      f"{len(keep) - n_p} of {len(entities)} entities (its papers and what they name). "
-                      "Run kg export without --focus for the whole corpus; "
-                      "graph.graphml opens the whole graph in Gephi.")
+        totals = graph_totals(kg)
+        return keep, focus_note(str(g.nodes[center]["label"]), n_p, totals["Paper"], len(keep) - n_p,
+                                sum(totals[t] for t in _ENTITY_TYPES))
+    if g.graph.get(VIEW_NOTE):
+        # A view read from the store (kg.views) is the selection already, made with its own bounds, and
+        # says what it left out.
+        return set(entities) | set(papers), str(g.graph[VIEW_NOTE])
     if len(entities) <= max_entities and len(papers) <= max_papers:
-        return set(entities) | set(papers), f"All {len(papers)} papers and {len(entities)} entities."
+        return set(entities) | set(papers), all_note(len(papers), len(entities))
     n_papers = {n: sum(1 for _, _, k in g.in_edges(n, keys=True) if k in _PAPER_RELATIONS) for n in entities}
     top = sorted(entities, key=lambda n: (-n_papers[n], n))[:max_entities]
     chosen = set(top)
@@ -119,12 +126,44 @@ def select(kg: KnowledgeGraph, max_entities: int = MAX_ENTITIES, max_papers: int
                 score[p] += 1
     kept_papers = sorted(score, key=lambda p: (-score[p], p))[:max_papers]
     capped = len(score) > len(kept_papers)
-    return chosen | set(kept_papers), (
-        f"Reduced view: the {len(top)} entities named by most papers (of {len(entities)}) and the "
-        f"{len(kept_papers)} papers linked to {'most of ' if capped else ''}them (of {len(papers)}"
-        f"{f'; at most {max_papers} papers are kept' if capped else ''}); {len(entities) - len(top)} entities and "
-        f"{len(papers) - len(kept_papers)} papers are left out. See one of them with kg export --focus NAME, "
+    return chosen | set(kept_papers), top_note(len(top), len(entities), len(kept_papers), len(papers), capped,
+                                               max_papers)
+
+
+def all_note(n_papers: int, n_entities: int) -> str:
+    """The page's note when it holds the whole corpus."""
+    return f"All {n_papers} papers and {n_entities} entities."
+
+
+def top_note(n_top: int, n_entities: int, n_kept_papers: int, n_papers: int, capped: bool, max_papers: int) -> str:
+    """The page's note for the top-entities view (shared with :func:`kg.views.top_view`, which ranks in SPARQL)."""
+    return (
+        f"Reduced view: the {n_top} entities named by most papers (of {n_entities}) and the "
+        f"{n_kept_papers} papers linked to {'most of ' if capped else ''}them (of {n_papers}"
+        f"{f'; at most {max_papers} papers are kept' if capped else ''}); {n_entities - n_top} entities and "
+        f"{n_papers - n_kept_papers} papers are left out. See one of them with kg export --focus NAME, "
         "change the entity bound with --max-entities N, or open graph.graphml in Gephi for the whole graph.")
+
+
+def focus_note(label: str, n_kept_papers: int, n_papers: int, n_kept_entities: int, n_entities: int) -> str:
+    """The page's note for one neighbourhood (shared with :func:`kg.views.neighbourhood_view`)."""
+    return (f"Focused on {label}: {n_kept_papers} of {n_papers} papers and "
+            f"{n_kept_entities} of {n_entities} entities (its papers and what they name). "
+            "Run kg export without --focus for the whole corpus; "
+            "graph.graphml opens the whole graph in Gephi.")
+
+
+def graph_totals(kg: KnowledgeGraph) -> Counter[str]:
+    """Nodes per type in the whole corpus: counted here, or stated by a view read from the store.
+
+    Why: a view (``kg.views``) holds a part of the corpus, but its page must say "12 of 80,000 papers";
+    the view carries the store's counts as graph attributes ``total_<Type>``.
+    """
+    g = kg.nx
+    stated = {k[len(TOTAL_PREFIX):]: int(v) for k, v in g.graph.items() if k.startswith(TOTAL_PREFIX)}
+    if stated:
+        return Counter(stated)
+    return Counter(t for _, t in g.nodes(data="type"))
 
 
 def explorer_data(kg: KnowledgeGraph, max_entities: int = MAX_ENTITIES, max_papers: int = MAX_PAPERS,
@@ -209,7 +248,7 @@ def explorer_data(kg: KnowledgeGraph, max_entities: int = MAX_ENTITIES, max_pape
         nodes.append(node)
 
     counts = Counter(g.nodes[n]["type"] for n in keep)
-    totals = Counter(t for _, t in g.nodes(data="type"))
+    totals = graph_totals(kg)
     return {
         "note": note,
         "colors": {t: c for t, c in COLORS.items() if t != "Result"},
