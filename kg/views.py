@@ -249,7 +249,12 @@ def _build(triples: Iterable[Triple], graph_attrs: dict[str, Any]) -> KnowledgeG
 # ---------------------------------------------------------------------------------------------- views of the store
 #: IRIs per VALUES block: one query per batch keeps each query text small (~40 KB) whatever the bounds.
 BATCH = 500
-_REL_VALUES = " ".join(f"kg:{r}" for r in PAPER_RELATIONS)
+#: ``?p`` names ``?e`` by a paper relation. Two spellings, measured on a 10k-paper store: a UNION keeps one
+#: solution per triple (the explorer counts edges: a paper that proposes *and* uses X counts twice) and is
+#: 4x faster than ``VALUES ?rel {…} ?p ?rel ?e`` joined with a VALUES of entities; the alternative path is
+#: as fast but Oxigraph evaluates it as a set (one solution per paper–entity pair), so it serves DISTINCT.
+_REL_UNION = "{ " + " UNION ".join(f"{{ ?p kg:{r} ?e }}" for r in PAPER_RELATIONS) + " }"
+_REL_PATH = "|".join(f"kg:{r}" for r in PAPER_RELATIONS)
 _ENTITY_CLASS_VALUES = "kg:Method kg:Dataset kg:Metric kg:Task"  # kg:Benchmark ⊑ kg:Dataset is materialised
 _EDGE_VALUES = " ".join(f"<{p}>" for p in _EDGE_PREDICATES)
 
@@ -287,19 +292,23 @@ def store_totals(store: Store) -> dict[str, int]:
     return totals
 
 
-def _describe(store: Store, nodes: set[str], papers: set[str]) -> Iterator[Any]:
-    """The triples of ``nodes``, and of the claims, results and comparisons of ``papers`` (batched CONSTRUCTs).
+#: A paper's dependents: the claims (evidence of its edges), results and comparisons it points to.
+_DEPENDENTS = frozenset(KG_NS + t for t in ("evidence", "reports", "claims"))
 
-    Why not DESCRIBE: Oxigraph's DESCRIBE gives the outgoing triples of one resource; we want those of the
-    nodes and one step further for a paper's claims, results and comparisons, in a few queries per batch.
+
+def _describe(store: Store, nodes: set[str], papers: set[str]) -> Iterator[Any]:
+    """The triples of ``nodes``, and of the claims, results and comparisons of ``papers``.
+
+    Index lookups per node (:meth:`Store.triples_of`), not a query: the cost is that of the triples read,
+    whatever the store's size. A batched ``CONSTRUCT { ?x ?p ?o } WHERE { VALUES ?s {…} ?s
+    kg:evidence|kg:reports|kg:claims ?x . ?x ?p ?o }`` gives the same triples 1.7x slower (10k store).
     """
-    for batch in _batches(nodes):
-        yield from store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {_values(batch)} }} ?s ?p ?o }}"
-                               ).triples or ()
-    for batch in _batches(papers):
-        yield from store.query(
-            f"CONSTRUCT {{ ?x ?p ?o }} WHERE {{ VALUES ?s {{ {_values(batch)} }} "
-            f"?s kg:evidence|kg:reports|kg:claims ?x . ?x ?p ?o }}").triples or ()
+    for s in sorted(nodes):
+        follow = s in papers
+        for t in store.triples_of(s):
+            yield t
+            if follow and t.predicate.value in _DEPENDENTS and isinstance(t.object, ox.NamedNode):
+                yield from store.triples_of(t.object.value)
 
 
 def _paper_counts(store: Store, entities: set[str]) -> dict[str, int]:
@@ -307,18 +316,20 @@ def _paper_counts(store: Store, entities: set[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for batch in _batches(entities):
         for e, n in _select(store, f"SELECT ?e (COUNT(DISTINCT ?p) AS ?n) WHERE {{ VALUES ?e {{ {_values(batch)} }} "
-                                   f"VALUES ?rel {{ {_REL_VALUES} }} ?p ?rel ?e }} GROUP BY ?e"):
+                                   f"?p {_REL_PATH} ?e }} GROUP BY ?e"):
             out[e.value] = _int(n)
     return out
 
 
-def _view(store: Store, entities: set[str], papers: set[str], attrs: dict[str, Any]) -> KnowledgeGraph:
+def _view(store: Store, entities: set[str], papers: set[str], attrs: dict[str, Any],
+          counts: dict[str, int] | None = None) -> KnowledgeGraph:
     """The KnowledgeGraph of the chosen entities and papers (with the papers' results and comparisons).
 
-    ``n_papers`` of each entity is its count in the whole store, not in the view.
+    ``n_papers`` of each entity is its count in the whole store (``counts``, else asked for), not in the view.
     """
     view = from_rdf(_describe(store, entities | papers, papers), attrs)
-    counts = _paper_counts(store, entities)
+    if counts is None:
+        counts = _paper_counts(store, entities)
     g = view.nx
     for e in entities:
         if e in g:
@@ -343,27 +354,27 @@ def top_view(store: Store, max_entities: int = MAX_ENTITIES, max_papers: int = M
     """
     totals = store_totals(store)
     n_entities = sum(totals[t] for t in ENTITY_TYPES)
-    if n_entities <= max_entities and totals["Paper"] <= max_papers:
-        entities = {r[0].value for r in _select(store, f"SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ "
-                                                       f"{_ENTITY_CLASS_VALUES} }} ?e a ?t }}")}
-        papers = {r[0].value for r in _select(store, "SELECT ?p WHERE { ?p a kg:Paper }")}
-        note = all_note(len(papers), len(entities))
-        return _view(store, entities, papers, _attrs("top", note, totals, max_entities=max_entities,
-                                                     max_papers=max_papers))
-    top = [r[0].value for r in _select(store, f"""
-        SELECT ?e (COUNT(?p) AS ?n) WHERE {{
+    fits = n_entities <= max_entities and totals["Paper"] <= max_papers
+    # One aggregate ranks the entities (edges, as the page counts) and gives their distinct papers (n_papers).
+    ranked = _select(store, f"""
+        SELECT ?e (COUNT(?p) AS ?n) (COUNT(DISTINCT ?p) AS ?d) WHERE {{
           {{ SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {_ENTITY_CLASS_VALUES} }} ?e a ?t }} }}
-          OPTIONAL {{ VALUES ?rel {{ {_REL_VALUES} }} ?p ?rel ?e }}
-        }} GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT {int(max_entities)}""")]
+          OPTIONAL {_REL_UNION}
+        }} GROUP BY ?e ORDER BY DESC(?n) ?e {"" if fits else f"LIMIT {int(max_entities)}"}""")
+    top = [r[0].value for r in ranked]
+    counts = {r[0].value: _int(r[2]) for r in ranked}
+    bounds = {"max_entities": max_entities, "max_papers": max_papers}
+    if fits:
+        papers = {r[0].value for r in _select(store, "SELECT ?p WHERE { ?p a kg:Paper }")}
+        note = all_note(len(papers), len(top))
+        return _view(store, set(top), papers, _attrs("top", note, totals, **bounds), counts)
     scored = [r[0].value for r in _select(store, f"""
-        SELECT ?p (COUNT(*) AS ?n) WHERE {{
-          VALUES ?e {{ {_values(top)} }} VALUES ?rel {{ {_REL_VALUES} }} ?p ?rel ?e
-        }} GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT {int(max_papers) + 1}""")] if top else []
+        SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?e {{ {_values(top)} }} {_REL_UNION} }}
+        GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT {int(max_papers) + 1}""")] if top else []
     capped = len(scored) > max_papers
     kept = scored[:max_papers]
     note = top_note(len(top), n_entities, len(kept), totals["Paper"], capped, max_papers)
-    return _view(store, set(top), set(kept), _attrs("top", note, totals, max_entities=max_entities,
-                                                    max_papers=max_papers))
+    return _view(store, set(top), set(kept), _attrs("top", note, totals, **bounds), counts)
 
 
 def _sparql_string(text: str) -> str:
@@ -409,7 +420,7 @@ def _named_by(store: Store, papers: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for batch in _batches(papers):
         out |= {r[0].value for r in _select(store, f"SELECT DISTINCT ?e WHERE {{ VALUES ?p {{ {_values(batch)} }} "
-                                                   f"VALUES ?rel {{ {_REL_VALUES} }} ?p ?rel ?e }}")}
+                                                   f"?p {_REL_PATH} ?e }}")}
     return out
 
 
@@ -417,7 +428,7 @@ def _naming(store: Store, entities: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for batch in _batches(entities):
         out |= {r[0].value for r in _select(store, f"SELECT DISTINCT ?p WHERE {{ VALUES ?e {{ {_values(batch)} }} "
-                                                   f"VALUES ?rel {{ {_REL_VALUES} }} ?p ?rel ?e }}")}
+                                                   f"?p {_REL_PATH} ?e }}")}
     return out
 
 
@@ -472,8 +483,7 @@ def _co_usage(store: Store, min_weight: int) -> Iterator[tuple[str, str, int]]:
     having = f"HAVING (COUNT(DISTINCT ?p) >= {int(min_weight)})" if min_weight > 1 else ""
     rows = store.query(f"""
         SELECT ?a ?b (COUNT(DISTINCT ?p) AS ?n) WHERE {{
-          VALUES ?r1 {{ {_REL_VALUES} }} VALUES ?r2 {{ {_REL_VALUES} }}
-          ?p ?r1 ?a . ?p ?r2 ?b . FILTER(STR(?a) < STR(?b))
+          ?p {_REL_PATH} ?a . ?p {_REL_PATH} ?b . FILTER(STR(?a) < STR(?b))
         }} GROUP BY ?a ?b {having}""").rows
     for a, b, n in rows:
         yield a.value, b.value, _int(n)
@@ -520,8 +530,7 @@ def entity_projection(store: Store, min_weight: int = 1) -> nx.MultiDiGraph:
         if kinds.get(e.value) != "Benchmark":  # a Benchmark is also typed kg:Dataset
             kinds[e.value] = name
         labels[e.value] = str(label.value)
-    per_entity = (f"SELECT ?e (COUNT(DISTINCT ?p) AS ?n) WHERE {{ VALUES ?rel {{ {_REL_VALUES} }} ?p ?rel ?e }} "
-                  "GROUP BY ?e")
+    per_entity = f"SELECT ?e (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p {_REL_PATH} ?e }} GROUP BY ?e"
     counts = {r[0].value: _int(r[1]) for r in _select(store, per_entity)}
     for e in sorted(kinds):
         g.add_node(e, label=labels[e], type=kinds[e], n_papers=counts.get(e, 0))
