@@ -546,12 +546,17 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
     summary.files["entities"] = shards.entities_path
     summary.files["ntriples"] = graph_nt
 
+    if store:
+        log.info("build stage: store")
+        t0 = time.perf_counter()
+        incremental = _store_matches(out / STORE_DIR, previous)
+        summary.store = update_store(out / STORE_DIR, rendered, graph_nt, incremental=incremental)
+        summary.files["store"] = out / STORE_DIR
+        summary.seconds["store"] = time.perf_counter() - t0
+
     small = summary.papers_total <= full_exports_up_to
     log.info("build stage: export")
     t0 = time.perf_counter()
-    for fmt in BUILD_FORMATS:  # files of another kind of build (full exports of a graph now past the bound)
-        if fmt != "ntriples":
-            (out / FILENAMES[fmt]).unlink(missing_ok=True)
     graph = None
     if small:
         from kg.graph import KnowledgeGraph
@@ -562,19 +567,21 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
         summary.files["turtle"] = out / FILENAMES["turtle"]
         formats = tuple(f for f in BUILD_FORMATS if f not in ("ntriples", "turtle"))
         summary.files.update(export_all(graph, out, formats, options=export_options))
+    elif store:
+        summary.files.update(_bounded_views(out, (export_options or {}).get("html") or {}))
+        summary.views.append(f"{summary.papers_total} papers > --full-exports-up-to {full_exports_up_to}: graph.html "
+                             f"holds the entities named by most papers and their papers, {ENTITY_GRAPHML} the "
+                             f"entity-level graph (co-usage and beats weights); get the paper-level files with "
+                             f"`kg export {out} -f turtle` (or jsonld, graphml, csv-nodes, csv-edges)")
     else:
-        summary.views.append(f"{summary.papers_total} papers > --full-exports-up-to {full_exports_up_to}: "
-                             f"paper-level Turtle, JSON-LD, GraphML, CSV and page not written; get them with "
-                             f"`kg export {out} -f turtle` (or jsonld, graphml, csv-nodes, csv-edges, html)")
+        summary.views.append(f"{summary.papers_total} papers > --full-exports-up-to {full_exports_up_to} and no "
+                             f"store: only graph.nt written; `kg export {out} -f turtle` (or jsonld, graphml, "
+                             "csv-nodes, csv-edges, html) writes the paper-level files")
+    written = {Path(p).name for p in summary.files.values()}
+    for name in (*(FILENAMES[f] for f in BUILD_FORMATS), ENTITY_GRAPHML):
+        if name not in written:  # a file of the other kind of build (the graph crossed the bound): not this one's
+            (out / name).unlink(missing_ok=True)
     summary.seconds["export"] = time.perf_counter() - t0
-
-    if store:
-        log.info("build stage: store")
-        t0 = time.perf_counter()
-        incremental = _store_matches(out / STORE_DIR, previous)
-        summary.store = update_store(out / STORE_DIR, rendered, graph_nt, incremental=incremental)
-        summary.files["store"] = out / STORE_DIR
-        summary.seconds["store"] = time.perf_counter() - t0
 
     if validate:
         log.info("build stage: validate")
@@ -587,6 +594,28 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
             if not result.conforms:
                 log.error("the built graph does not conform to the SHACL shapes:\n%s", result.text[:4000])
         summary.seconds["validate"] = time.perf_counter() - t0
+
+
+#: The entity-level GraphML a build past its size bound writes (:func:`kg.views.write_entity_graphml`).
+ENTITY_GRAPHML = "entities.graphml"
+
+
+def _bounded_views(out: Path, html_options: dict[str, Any]) -> dict[str, Path]:
+    """The explorer page of the most-named entities (or ``--focus``'s neighbourhood) and the entity-level
+    GraphML, read from the store: their cost follows their bounds, not the corpus."""
+    from kg.export import FILENAMES
+    from kg.export.html import MAX_ENTITIES, write_html
+    from kg.store import Store
+    from kg.views import neighbourhood_view, top_view, write_entity_graphml
+
+    with Store.open_read_only(out / STORE_DIR) as st:
+        if html_options.get("focus"):
+            view = neighbourhood_view(st, str(html_options["focus"]))
+        else:
+            view = top_view(st, int(html_options.get("max_entities") or MAX_ENTITIES))
+        page = write_html(view, out / FILENAMES["html"])
+        entities = write_entity_graphml(st, out / ENTITY_GRAPHML)
+    return {"html": page, "entity-graphml": entities}
 
 
 def _store_matches(store_dir: Path, previous: dict[str, Any] | None) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import networkx as nx
 import pyoxigraph as ox
 import pytest
 
@@ -130,10 +131,20 @@ def test_an_edited_shard_is_read_again_and_a_bad_line_is_a_counted_skip(records,
 def test_a_graph_past_the_bound_gets_views_not_full_exports(records, tmp_path):
     out = tmp_path / "out"
     papers = _papers(tmp_path / "a.jsonl", records, {ex.paper.id for ex in records[:6]})
-    summary = build([papers], out, validate=False, full_exports_up_to=5)
+    small = build([papers], out, validate=False)
+    assert (out / "graph.graphml").is_file() and not (out / "entities.graphml").exists()
+    summary = build([papers], out, validate=False, full_exports_up_to=5, fresh=True)
     assert (out / "graph.nt").is_file() and (out / "store").is_dir()
-    assert not (out / "graph.jsonld").exists() and not (out / "graph.ttl").exists()
-    assert summary.papers_total == 6
+    for name in ("graph.jsonld", "graph.ttl", "graph.graphml", "nodes.csv"):  # the small build's: removed
+        assert not (out / name).exists(), name
+    assert summary.papers_total == small.papers_total == 6
+    assert "--full-exports-up-to 5" in summary.views[0] and "kg export" in summary.views[0]
+    entities = nx.read_graphml(out / "entities.graphml")
+    assert {d["type"] for _, d in entities.nodes(data=True)} <= {"Method", "Dataset", "Benchmark", "Metric", "Task"}
+    assert len(entities) == small.graph_counts["entities: Method"] + sum(
+        v for k, v in small.graph_counts.items() if k.startswith("entities: ") and k != "entities: Method")
+    page = (out / "graph.html").read_text(encoding="utf-8")
+    assert "entities.graphml" in page or "6 papers" in page
 
 
 def test_unchanged_inputs_are_not_even_parsed(records, tmp_path):

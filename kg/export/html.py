@@ -142,7 +142,8 @@ def top_note(n_top: int, n_entities: int, n_kept_papers: int, n_papers: int, cap
         f"{n_kept_papers} papers linked to {'most of ' if capped else ''}them (of {n_papers}"
         f"{f'; at most {max_papers} papers are kept' if capped else ''}); {n_entities - n_top} entities and "
         f"{n_papers - n_kept_papers} papers are left out. See one of them with kg export --focus NAME, "
-        "change the entity bound with --max-entities N, or open graph.graphml in Gephi for the whole graph.")
+        "change the entity bound with --max-entities N, or open graph.graphml in Gephi for the whole graph "
+        "(a build past its size bound writes entities.graphml, the entity-level graph, instead).")
 
 
 def focus_note(label: str, n_kept_papers: int, n_papers: int, n_kept_entities: int, n_entities: int) -> str:
@@ -150,7 +151,7 @@ def focus_note(label: str, n_kept_papers: int, n_papers: int, n_kept_entities: i
     return (f"Focused on {label}: {n_kept_papers} of {n_papers} papers and "
             f"{n_kept_entities} of {n_entities} entities (its papers and what they name). "
             "Run kg export without --focus for the whole corpus; "
-            "graph.graphml opens the whole graph in Gephi.")
+            "graph.graphml (or, past the build's size bound, entities.graphml) opens the graph in Gephi.")
 
 
 def graph_totals(kg: KnowledgeGraph) -> Counter[str]:
