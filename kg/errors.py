@@ -31,6 +31,13 @@ class ValidationError(GraphError):
     """A graph does not conform to the SHACL shapes."""
 
 
+class UnsupportedShapeError(GraphError):
+    """A SHACL shape uses a feature that the SPARQL translation (``kg.checks``) does not implement.
+
+    Raised rather than skipping the shape, so that a new constraint can never be silently left unchecked.
+    """
+
+
 class StoreError(KGError):
     """The SPARQL store is missing, locked, or a query is malformed."""
 

@@ -8,14 +8,15 @@ graph.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, BNode, Graph
-from rdflib.namespace import SH
+from rdflib import RDF, RDFS, BNode, Graph, URIRef
+from rdflib.namespace import DCTERMS, SH
 
 from kg.errors import GraphError
 from kg.vocab import ID_NS, KG
@@ -27,6 +28,60 @@ class ValidationReport:
     n_violations: int
     text: str
     results: tuple[tuple[str, str, str], ...]  # (focus node, path, message)
+    #: The ids of the papers that own a violating node (the paper, its claims, results, comparisons), sorted.
+    papers: tuple[str, ...] = ()
+    #: The violating nodes no paper owns (entities), sorted IRIs.
+    entities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ViolationOwners:
+    """Whom a report's violations belong to: what a reader fixes (a paper's record, an entity's names)."""
+
+    papers: tuple[str, ...]
+    entities: tuple[str, ...]
+    text: str
+
+
+def name_violations(results: Iterable[tuple[str, str, str]], paper_id: Callable[[str], str | None],
+                    label: Callable[[str], str | None], show: int = 50) -> ViolationOwners:
+    """Group violations by the paper that owns each focus node (``_owner``), or by entity.
+
+    ``paper_id(paper IRI)`` and ``label(entity IRI)`` look names up in the data (an rdflib graph or the store),
+    so both validators name papers the same way: by ``dcterms:identifier`` (the paper IRI's slug when missing).
+    """
+    by_paper: Counter[str] = Counter()
+    by_entity: Counter[str] = Counter()
+    for focus, _, _ in results:
+        owner = _owner(focus)
+        if owner is None:
+            by_entity[focus] += 1
+        else:
+            by_paper[paper_id(f"{ID_NS}paper/{owner}") or owner] += 1
+    lines = []
+    if by_paper:
+        shown = ", ".join(f"{p} ({n})" for p, n in sorted(by_paper.items())[:show])
+        more = f" … and {len(by_paper) - show} more" if len(by_paper) > show else ""
+        lines.append(f"Papers with violations ({len(by_paper)}): {shown}{more}")
+    if by_entity:
+        shown = ", ".join(f"<{e}> {label(e) or ''!r} ({n})" for e, n in sorted(by_entity.items())[:show])
+        more = f" … and {len(by_entity) - show} more" if len(by_entity) > show else ""
+        lines.append(f"Entities with violations ({len(by_entity)}): {shown}{more}")
+    return ViolationOwners(tuple(sorted(by_paper)), tuple(sorted(by_entity)), "\n".join(lines))
+
+
+def _named(report: ValidationReport, data: Graph) -> ValidationReport:
+    """``report`` with the papers and entities of its violations named (looked up in ``data``)."""
+    if report.conforms:
+        return report
+
+    def lookup(iri: str, prop: URIRef) -> str | None:
+        value = data.value(URIRef(iri), prop)
+        return None if value is None else str(value)
+
+    naming = name_violations(report.results, lambda p: lookup(p, DCTERMS.identifier), lambda e: lookup(e, RDFS.label))
+    return ValidationReport(report.conforms, report.n_violations, f"{report.text}\n{naming.text}", report.results,
+                            naming.papers, naming.entities)
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,11 +134,11 @@ def validate(graph: Graph | Path, batch_papers: int = BATCH_PAPERS) -> Validatio
     data = load_rdf(graph) if isinstance(graph, Path) else graph
     batches = list(_batches(data, batch_papers))
     if len(batches) <= 1:
-        return _validate_one(data)
+        return _named(_validate_one(data), data)
     reports = [_validate_one(b) for b in batches]
     results = tuple(sorted(set().union(*(r.results for r in reports))))
     text = "\n".join(r.text for r in reports if not r.conforms) or reports[0].text
-    return ValidationReport(all(r.conforms for r in reports), len(results), text, results)
+    return _named(ValidationReport(all(r.conforms for r in reports), len(results), text, results), data)
 
 
 def _owner(node: object) -> str | None:

@@ -75,17 +75,54 @@ def html_options(focus: str | None, max_entities: int | None) -> dict[str, objec
 @app.command("validate")
 @handle_errors
 def validate_cmd(
-    graph: Annotated[Path, typer.Argument(help="An RDF file (.ttl, .nt, .jsonld) or a `kg build` output directory.")],
+    graph: Annotated[Path, typer.Argument(help="An RDF file (.ttl, .nt, .jsonld), a `kg build` output directory, "
+                                               "or a store directory.")],
+    store: Annotated[bool, typer.Option(
+        "--store", help="Check the build's Oxigraph store (OUT/store) with the shapes translated to SPARQL, "
+                        "instead of pySHACL over OUT/graph.nt: same answer, seconds instead of minutes on big "
+                        "graphs. Automatic for a directory with a store and no graph.nt.")] = False,
+    paper: Annotated[list[str] | None, typer.Option(
+        "--paper", help="With the store checks: check only this paper's nodes (its claims, results, comparisons) "
+                        "and every entity. Repeatable; implies --store.")] = None,
 ) -> None:
-    """Check a graph against the paperkg SHACL shapes; exit 1 and list violations if it does not conform."""
-    from kg.validate import validate
+    """Check a graph against the paperkg SHACL shapes; exit 1 and list violations (and the papers they belong
+    to) if it does not conform."""
+    path, use_store = _validation_target(graph, store or bool(paper))
+    if use_store:
+        from kg.checks import check_store
+        from kg.store import Store
 
-    path = graph / "graph.nt" if graph.is_dir() else graph
-    report = validate(path)
+        with Store.open_read_only(path) as st:
+            report = check_store(st, papers=paper)
+        how = "SPARQL checks in the store"
+    else:
+        from kg.validate import validate
+
+        report = validate(path)
+        how = "pySHACL"
     if report.conforms:
-        console.print(f"[green]{path}: conforms to the paperkg shapes[/]")
+        scope = f" (papers {', '.join(paper)} and every entity)" if paper else ""
+        console.print(f"[green]{path}: conforms to the paperkg shapes{scope} ({how})[/]", highlight=False)
         return
     for focus, prop, message in report.results[:200]:
         console.print(f"{focus}  {prop}  {message}", highlight=False)
-    err_console.print(f"[bold red]{path}: {report.n_violations} violation(s)[/]")
+    owners = [line for line in report.text.splitlines() if line.startswith(("Papers with", "Entities with"))]
+    for line in owners:
+        console.print(line, highlight=False, markup=False)
+    err_console.print(f"[bold red]{path}: {report.n_violations} violation(s) ({how})[/]", highlight=False)
     raise typer.Exit(1)
+
+
+def _validation_target(graph: Path, store: bool) -> tuple[Path, bool]:
+    """What ``kg validate GRAPH`` checks: (path, whether it is a store)."""
+    if (graph / "CURRENT").is_file():  # a store directory itself (RocksDB keeps CURRENT)
+        return graph, True
+    if graph.is_dir():
+        if store or not (graph / "graph.nt").exists() and (graph / "store").is_dir():
+            return graph / "store", True
+        return graph / "graph.nt", False
+    if store:
+        from kg.errors import StoreError
+
+        raise StoreError(f"{graph}: --store needs a `kg build` output directory or a store directory")
+    return graph, False
