@@ -400,25 +400,32 @@ def check_store(store: Store | ox.Store, papers: Collection[str] | None = None,
     return _report(raw, tuple(uniq), papers)
 
 
-def _neighbourhood(store: ox.Store, nodes: Collection[str], chunk: int = 2000) -> ox.Store:
+def _neighbourhood(store: ox.Store, nodes: Collection[str]) -> ox.Store:
     """An in-memory store with every triple the shapes read about ``nodes``: their outgoing and incoming
     triples, the rdf:type of every node they point to, and the store's rdfs:subClassOf triples.
 
     Why a copy: the checks of K papers' nodes as VALUES lists over the on-disk store cost one RocksDB lookup
     per node per query (~20-45 µs each, ~100 queries): 14.5 s for 1,000 papers of a 10k-paper store. Fetching
     their triples once and checking an in-memory copy costs a fraction of that (see the README). Enough for the
-    translated shapes: paths are one IRI or its inverse, and sh:class looks at a value's rdf:type.
+    translated shapes: paths are one IRI or its inverse, and sh:class looks at a value's rdf:type. Fetched by
+    index look-ups (``quads_for_pattern``): 2.2 s for 1,000 papers at 10k against 3.6-4.2 s for one CONSTRUCT
+    query per 2,000 nodes.
     """
+    default, rdf_type = ox.DefaultGraph(), ox.NamedNode(str(RDF.type))
+    quads: list[ox.Quad] = []
+    pointed: set[ox.NamedNode] = set()
+    for iri in sorted(nodes):
+        node = ox.NamedNode(iri)
+        for q in store.quads_for_pattern(node, None, None, default):
+            quads.append(q)
+            if isinstance(q.object, ox.NamedNode):
+                pointed.add(q.object)
+        quads.extend(store.quads_for_pattern(None, None, node, default))
+    for node in pointed:
+        quads.extend(store.quads_for_pattern(node, rdf_type, None, default))
+    quads.extend(store.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None, default))
     local = ox.Store()
-    ordered = sorted(nodes)
-    rdf_type = f"<{RDF.type}>"
-    for i in range(0, len(ordered), chunk):
-        values = " ".join(f"<{n}>" for n in ordered[i:i + chunk])
-        q = (f"CONSTRUCT {{ ?s ?p ?o . ?o {rdf_type} ?t . ?x ?q ?s }} WHERE {{ VALUES ?s {{ {values} }} "
-             f"{{ ?s ?p ?o OPTIONAL {{ ?o {rdf_type} ?t }} }} UNION {{ ?x ?q ?s }} }}")
-        local.extend(ox.Quad(t.subject, t.predicate, t.object) for t in store.query(q))  # type: ignore[union-attr]
-    local.extend(q for q in store.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None,
-                                                    ox.DefaultGraph()))
+    local.extend(quads)
     return local
 
 

@@ -244,3 +244,11 @@ def test_focus_restricted_ignores_other_papers_nodes_it_points_to(small):
     assert pairs(check_store(st)) == pairs(validate(g)) == {(str(result_a), f"^{KG.reports}")}
     assert pairs(check_store(st, papers=["t:a"])) == {(str(result_a), f"^{KG.reports}")}
     assert check_store(st, papers=["t:b"]).conforms  # t:b's copy types t:a's result, but t:b does not own it
+
+
+def test_cli_refuses_an_unknown_paper(sample_build):
+    from kg.cli import app
+
+    out, _ = sample_build
+    res = CliRunner().invoke(app, ["validate", str(out), "--paper", "t:no-such-paper"])
+    assert res.exit_code != 0 and "no paper t:no-such-paper" in res.output

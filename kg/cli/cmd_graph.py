@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kg.cli.app import app, console, err_console, handle_errors
+
+if TYPE_CHECKING:
+    from kg.store import Store
 
 
 @app.command("export")
@@ -93,6 +96,7 @@ def validate_cmd(
         from kg.store import Store
 
         with Store.open_read_only(path) as st:
+            _known_papers(st, paper or [])
             report = check_store(st, papers=paper)
         how = "SPARQL checks in the store"
     else:
@@ -126,3 +130,15 @@ def _validation_target(graph: Path, store: bool) -> tuple[Path, bool]:
 
         raise StoreError(f"{graph}: --store needs a `kg build` output directory or a store directory")
     return graph, False
+
+
+def _known_papers(st: Store, papers: list[str]) -> None:
+    """A mistyped --paper would check nothing of that paper and still say "conforms": refuse it instead."""
+    from kg.errors import StoreError
+    from kg.vocab import ID_NS, paper_iri
+
+    missing = [p for p in papers if not st.query(
+        f"ASK {{ <{p if p.startswith(ID_NS) else paper_iri(p)}> ?p ?o }}").boolean]
+    if missing:
+        raise StoreError(f"no paper {', '.join(missing)} in the store (give ids as in dcterms:identifier, "
+                         "e.g. arxiv:2405.12345, or paper IRIs)")
