@@ -51,12 +51,9 @@ def _fit_rules(_papers: list[Paper], _gold: list[dict[str, Any]]) -> Callable[[l
 
 def accurate_nlp(model: Path, **config: Any):  # type: ignore[no-untyped-def]
     """The accurate pipeline with the NER read from ``model`` instead of the package's weights."""
-    from kg.nlp import PIPELINE, new_nlp
+    from kg.nlp import EXTRACTION_CONFIG, MODES, new_nlp
 
-    nlp = new_nlp(PIPELINE[:-1])
-    nlp.add_pipe("kg_ner", config={"model": str(model), **config})
-    nlp.add_pipe(PIPELINE[-1])
-    return nlp
+    return new_nlp(MODES["accurate"], {**EXTRACTION_CONFIG, "kg_ner": {"model": str(model), **config}})
 
 
 #: Where ``_fit_accurate`` keeps fold models (``--models-dir``); a temporary folder when unset.

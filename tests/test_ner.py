@@ -142,8 +142,7 @@ def test_the_training_script_runs_end_to_end_on_a_tiny_sample(tmp_path):
     docs = examples(sample, gold, spacy.blank("en").vocab)
     assert any(ent.label_ == "METRIC" for d in docs for ent in d.ents)
     out = train(sample, gold, tmp_path / "model", max_epochs=1, quiet=True)
-    nlp = new_nlp(MODES["fast"][:-1])
-    nlp.add_pipe("kg_ner", config={"model": str(out)})
+    nlp = new_nlp(MODES["accurate"], {"kg_ner": {"model": str(out)}})
     doc = nlp("T\n\nWe report a top-1 accuracy of 80.2% and a latency of 3 ms.")
     assert doc._.kg_relations is not None  # the fresh model ran over the gated sentence
 

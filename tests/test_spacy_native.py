@@ -11,8 +11,11 @@ import spacy
 from spacy import displacy
 from spacy.tokens import DocBin
 
-from kg.nlp import PIPELINE, new_nlp
+from kg.extract import doc_to_extraction, paper_text
+from kg.model import Paper
+from kg.nlp import PIPELINE, RULES, load_nlp, new_nlp
 from kg.nlp.sentences import make_docs
+from kg.nlp.spans import confidence_key, named_spans
 
 TEXT = ("LoRA-Drop: Pruning Low-Rank Adapters\n"
         "We propose LoRA-Drop, a pruning method for Low-Rank Adaptation (LoRA). On the GLUE benchmark, "
@@ -21,7 +24,7 @@ TEXT = ("LoRA-Drop: Pruning Low-Rank Adapters\n"
 
 @pytest.fixture(scope="module")
 def doc():
-    nlp = new_nlp((*PIPELINE, "kg_spans"))
+    nlp = new_nlp()  # the factory defaults: kg_spans writes doc.ents too
     return next(iter(nlp.pipe(make_docs(nlp, [TEXT]))))
 
 
@@ -80,7 +83,7 @@ def test_factories_are_found_through_entry_points_without_importing_kg():
 
 
 def test_a_saved_pipeline_loads_with_spacy_load_in_a_fresh_process(tmp_path, doc):
-    nlp = new_nlp((*PIPELINE, "kg_spans"))
+    nlp = new_nlp()
     nlp.to_disk(tmp_path / "pipe")
     out = _fresh_python(f"""
         import spacy
@@ -90,5 +93,76 @@ def test_a_saved_pipeline_loads_with_spacy_load_in_a_fresh_process(tmp_path, doc
         print(sorted({{(s.text, s.label_) for s in doc.ents}}))
     """)
     names, ents = out.strip().splitlines()
-    assert names == str([*PIPELINE, "kg_spans"])
+    assert names == str(list(PIPELINE))
     assert ents == str(sorted(_labelled(doc.ents)))
+
+
+#: Names inside a token ("CIFAR-10" of "CIFAR-10/100", "GTA" of "GTA-to-Cityscapes"), as in the corpus.
+INSIDE_A_TOKEN = [
+    "Long-Tailed Recognition\n\nWe report results on CIFAR-10/100-LT and ImageNet-LT with top-1 accuracy.",
+    "Domain Adaptation\n\nOur method reaches 58.1 mIoU for GTA-to-Cityscapes and 5.4 more for Synthia-to-Cityscapes.",
+]
+
+
+def _run(nlp, text):
+    doc = nlp.make_doc(text)
+    doc._.kg_text = text
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
+
+
+@pytest.mark.parametrize("text", INSIDE_A_TOKEN)
+def test_spans_keep_the_exact_characters_the_rules_named_through_docbin(text):
+    doc = _run(load_nlp(), text)
+    found = named_spans(doc)
+    group = list(doc.spans["kg"])
+    assert [(s.start_char, s.end_char) for s in group] == list(found)
+    assert any(s.text != text[s.start_char:s.end_char] for s in group)  # a name inside a token
+    back = next(DocBin(store_user_data=True, docs=[doc]).get_docs(spacy.blank("en").vocab))
+    for span in back.spans["kg"]:
+        etype, rule, conf, lex_id = found[(span.start_char, span.end_char)]
+        assert (span.label_, span._.kg_rule, span._.kg_confidence, span._.kg_lexicon_id) == (
+            etype.value, rule, conf, lex_id)
+        assert back.user_data[confidence_key(span.start_char, span.end_char)] == conf
+
+
+@pytest.mark.parametrize("text", [TEXT, *INSIDE_A_TOKEN])
+def test_records_are_the_same_whether_or_not_kg_spans_ran(text):
+    title, abstract = text.replace("\n\n", "\n").split("\n", 1)
+    paper = Paper(id="p", title=title, abstract=abstract)
+    with_spans = doc_to_extraction(_run(load_nlp(), paper_text(paper)), paper)
+    without = _run(new_nlp(RULES), paper_text(paper))
+    assert "kg" not in without.spans
+    assert doc_to_extraction(without, paper) == with_spans
+    assert with_spans.entities
+
+
+def test_the_extraction_pipeline_writes_spans_but_no_ents_and_displacy_shows_the_spans():
+    doc = _run(load_nlp(), TEXT)
+    assert not doc.ents and len(doc.spans["kg"]) >= 4
+    assert "Benchmark" in displacy.render(doc, style="span", options={"spans_key": "kg"}, page=False)
+
+
+@spacy.Language.component("test_glossary")
+def _glossary(doc):
+    """A component of someone else's that writes a name into doc.spans["kg"] before kg_spans runs."""
+    at = doc.text.find("zorblax")
+    span = doc.char_span(at, at + len("zorblax"), label="Dataset")
+    span._.kg_rule = "test_glossary"
+    span._.kg_confidence = 0.65
+    doc.spans["kg"] = [span]
+    return doc
+
+
+@pytest.mark.parametrize("confidence", [0.65])
+def test_spans_another_component_writes_become_entities_of_the_record(confidence):
+    nlp = new_nlp(RULES)
+    nlp.add_pipe("test_glossary")
+    nlp.add_pipe("kg_spans")
+    paper = Paper(id="p", title="Adapters for small data", abstract="We train LoRA adapters on the zorblax collection.")
+    record = doc_to_extraction(_run(nlp, paper_text(paper)), paper)
+    mention = next(m for e in record.entities for m in e.mentions if m.text == "zorblax")
+    assert (mention.type.value, mention.evidence.rule, mention.evidence.confidence) == (
+        "Dataset", "test_glossary", confidence)
+    assert any(m.text == "LoRA" for e in record.entities for m in e.mentions)  # the rules' spans too

@@ -3,7 +3,11 @@
 Component order (each declares what it ``requires`` and ``assigns``)::
 
     tokenizer (ML-name rules) → kg_sentences → kg_abbreviations → kg_lexicon → kg_candidates
-        → kg_relations [→ kg_ner] → kg_results
+        → kg_relations [→ kg_ner] → kg_results → kg_spans
+
+``kg_spans`` comes last: it turns every finding into ``doc.spans["kg"]`` (and abbreviation span pairs), the
+interface the record builder (:mod:`kg.records`) reads, so whatever a component adds before it reaches the
+records the same way.
 
 Two modes, after spaCy's sm/lg habit. ``fast`` (the default) loads no statistical model: nothing is
 downloaded, and a blank pipeline keeps extraction fast (see ``benchmarks/extract_speed.py``). ``accurate``
@@ -15,6 +19,7 @@ factory, so a pipeline saved with ``nlp.to_disk`` loads back with ``spacy.load``
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -32,20 +37,28 @@ from kg.nlp import sentences as _sentences  # noqa: F401
 from kg.nlp import spans as _spans  # noqa: F401
 from kg.nlp.tokenizer import customize_tokenizer
 
-PIPELINE = ("kg_sentences", "kg_abbreviations", "kg_lexicon", "kg_candidates", "kg_relations", "kg_results")
+#: The rule components, in order.
+RULES = ("kg_sentences", "kg_abbreviations", "kg_lexicon", "kg_candidates", "kg_relations", "kg_results")
+PIPELINE = (*RULES, "kg_spans")
 #: Extraction modes → their components. ``accurate`` runs the NER after the rules and before the results.
-MODES = {"fast": PIPELINE, "accurate": (*PIPELINE[:-1], "kg_ner", PIPELINE[-1])}
+MODES = {"fast": PIPELINE, "accurate": (*RULES[:-1], "kg_ner", RULES[-1], "kg_spans")}
 assert tuple(MODES) == MODE_NAMES
+#: Component settings of the extraction pipelines (:func:`load_nlp`). ``doc.ents`` is for people looking at
+#: a Doc (displaCy); the records read ``doc.spans["kg"]``, and setting ``doc.ents`` would add about half
+#: again to the cost of writing the spans (README, "Speed"). :func:`new_nlp` keeps the factory defaults.
+EXTRACTION_CONFIG: dict[str, dict[str, Any]] = {"kg_spans": {"annotate_ents": False}}
 
-__all__ = ["DEFAULT_MODE", "MODES", "PIPELINE", "customize_tokenizer", "load_nlp", "new_nlp"]
+__all__ = ["DEFAULT_MODE", "EXTRACTION_CONFIG", "MODES", "PIPELINE", "RULES", "customize_tokenizer", "load_nlp",
+           "new_nlp"]
 
 
-def new_nlp(components: tuple[str, ...] = PIPELINE) -> Language:
-    """A fresh pipeline with the given components (all of ours by default)."""
+def new_nlp(components: tuple[str, ...] = PIPELINE, config: dict[str, dict[str, Any]] | None = None) -> Language:
+    """A fresh pipeline with the given components (all of ours by default), ``config`` overriding the
+    factory settings of the components it names (``{"kg_ner": {"model": path}}``)."""
     nlp = spacy.blank("en")
     customize_tokenizer(nlp)
     for name in components:
-        nlp.add_pipe(name)
+        nlp.add_pipe(name, config=(config or {}).get(name, {}))
     return nlp
 
 
@@ -60,5 +73,8 @@ def mode_components(mode: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=2)
 def load_nlp(mode: str = DEFAULT_MODE) -> Language:
-    """The pipeline of ``mode``, built once per process (building the lexicon matcher takes about a second)."""
-    return new_nlp(mode_components(mode))
+    """The pipeline of ``mode``, built once per process (building the lexicon matcher takes about a second).
+
+    It writes no ``doc.ents`` (:data:`EXTRACTION_CONFIG`); for displaCy, use :func:`new_nlp`.
+    """
+    return new_nlp(mode_components(mode), EXTRACTION_CONFIG)
