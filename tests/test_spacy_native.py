@@ -166,3 +166,18 @@ def test_spans_another_component_writes_become_entities_of_the_record(confidence
     assert (mention.type.value, mention.evidence.rule, mention.evidence.confidence) == (
         "Dataset", "test_glossary", confidence)
     assert any(m.text == "LoRA" for e in record.entities for m in e.mentions)  # the rules' spans too
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "tokens"),
+    [(0, 12, (0, 1)),   # a whole token
+     (0, 8, (0, 1)),    # "CIFAR-10" inside "CIFAR-10/100": the covering token
+     (18, 21, (3, 4)),  # "GTA" of "GTA-to-Cityscapes" (split by the infix rules)
+     (37, 37, (8, 9))],  # past the last token (no rule names that, but no span is ever lost)
+)
+def test_exact_span_covers_the_tokens_and_keeps_the_characters(start, end, tokens):
+    from kg.nlp.spans import exact_span
+
+    doc = spacy.blank("en")("CIFAR-10/100 and  GTA-to-Cityscapes .")
+    span = exact_span(doc, start, end, "Dataset")
+    assert ((span.start, span.end), (span.start_char, span.end_char), span.label_) == (tokens, (start, end), "Dataset")

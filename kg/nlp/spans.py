@@ -37,7 +37,7 @@ from kg.model import RELATION_RANGE, EntityType, RelationType
 KEY = "kg"
 SHORT_FORMS = "kg_short_forms"
 LONG_FORMS = "kg_long_forms"
-#: Marks a ``doc.spans["kg"]`` group that ``kg_spans`` completed (spans other components wrote come first).
+#: Marks a ``doc.spans["kg"]`` group that ``kg_spans`` completed (a group without it is another component's).
 WRITTEN_BY = "kg_spans"
 
 
@@ -122,7 +122,7 @@ def exact_span(doc: Doc, start: int, end: int, label: str = "", kb_id: str = "",
     may be part of a token; the records quote exactly what the rule named.
     """
     span = doc.char_span(start, end, label=label, kb_id=kb_id, span_id=rule, alignment_mode="expand")
-    if span is None:  # offsets inside trailing whitespace: the nearest token, as "expand" would
+    if span is None:  # offsets past the last token: the last token
         i = next((t.i for t in doc if t.idx + len(t) > start), len(doc) - 1)
         span = Span(doc, i, max(i + 1, next((t.i + 1 for t in doc if t.idx >= end), len(doc))), label=label,
                     kb_id=kb_id, span_id=rule)
