@@ -746,6 +746,30 @@ def test_definition_sentences_name_the_task(nlp, abstract, expected):
 
 
 @pytest.mark.parametrize(
+    ("abstract", "expected", "absent"),
+    [
+        # "the problem of X": X ends at a whole preposition or clause word, never inside a word
+        # ("… initialization" does not end at "in", "… forecasting" not at "for")
+        ("We study the problem of weight initialization. Our rule needs no tuning.", "weight initialization",
+         "weight"),
+        ("We revisit the problem of crowd motion forecasting. A planner helps.", "crowd motion forecasting",
+         "crowd motion"),
+        ("This paper tackles the problem of efficient inference across many edge devices.", "efficient inference",
+         "efficient inference across many edge devices"),
+        ("We consider the task of crowd counting during heavy rain. Errors drop.", "crowd counting",
+         "crowd counting during heavy rain"),
+        # the object of "task of" must be a task's name, not a paraphrase
+        ("Retrieval is the task of finding images similar to a query. We index faster.", None,
+         "finding images similar"),
+    ],
+)
+def test_task_of_phrase_boundaries(nlp, abstract, expected, absent):
+    names = [n for names in _targets(_extract(nlp, "A Paper", abstract), RelationType.ADDRESSES) for n in names]
+    assert expected is None or expected in names
+    assert absent not in names
+
+
+@pytest.mark.parametrize(
     ("title", "task_name"),
     [
         # the lexicon lists knowledge distillation as a method; at the end of a title task phrase its head

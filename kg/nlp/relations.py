@@ -756,10 +756,14 @@ def measured_metrics(
     return out
 
 
+# Where a "task of" / "problem of" phrase ends: punctuation, or a whole preposition or clause word ("the problem
+# of efficient inference across devices"). Whole words only: "weight initialization" does not end at "in".
+_TASK_OF_END = (r"(?=[,.;(]|\s(?:is|in|of|and|or|that|which|with|for|across|during|on|under|over|from|to|at|by|"
+                r"via|using|through|without|where|when|while|given|between|into|as)\b)")
 _TASK_PATTERNS = (  # (pattern, the rare word every match contains, how far before it a match may start,
     #                   whether the phrase must end in a task head noun)
-    (re.compile(r"\b(?:the )?(?:task|problem) of ([a-z][\w\- ]{3,60}?)(?=[,.;(]| is| in| and| that| which| with| for)",
-                re.I), re.compile(r"(?i)\b(?:task|problem) of\b"), 8, False),
+    (re.compile(r"\b(?:the )?(?:task|problem) of ([a-z][\w\- ]{3,60}?)" + _TASK_OF_END, re.I),
+     re.compile(r"(?i)\b(?:task|problem) of\b"), 8, True),
     (re.compile(r"(?:^|[.;]\s|\n)([A-Z][\w\- ]{3,60}?)(?: \([A-Za-z\-]+\))? (?:is|remains|has become|has been) "
                 r"(?:a|an|one of the)\b[^.]{0,40}?\b(?:task|problem|challenge)", re.M),
      re.compile(r"\b(?:is|remains|has become|has been) (?:a|an|one of the)\b[^.]{0,40}?\b(?:task|problem|challenge)"),
