@@ -668,6 +668,9 @@ def test_every_lexicon_metric_has_a_direction():
         # a head that only looks like a task's ("-ion", "-ing") is not one
         ("Reading Depth as Option with Gated Experts", []),
         ("Sparse Adapters for Medical Imaging", []),
+        # "the effect of X on <task>": the object of "on" is the problem studied, unless "based on"
+        ("How Label Noise Acts on Speech Emotion Recognition", ["Speech Emotion Recognition"]),
+        ("Step Sizes Based on Gradient Estimation", []),
     ],
 )
 def test_title_tasks(title, tasks):
@@ -720,6 +723,13 @@ def test_task_named_as_the_means(text, task, means):
         ("Gains hold on three zero-shot classification tasks.", ["zero-shot classification"]),
         # pretext and pre-training tasks are exercises, not problems; a bare "tasks" names nothing
         ("We design two pre-training tasks and evaluate on downstream tasks.", []),
+        # a general head with a modifier names a task; a pipeline stage does not, whatever stands before it
+        ("It helps on representation learning tasks.", ["representation learning"]),
+        ("It helps on learning tasks.", []),
+        ("It shortens end-to-end training tasks.", []),
+        # a dataset named before the task says where it is measured, not which task it is
+        ("Gains hold on the SVHN classification and PTB language modeling tasks.",
+         ["language modeling", "classification"]),
     ],
 )
 def test_head_noun_tasks(text, tasks):
@@ -743,6 +753,26 @@ def test_head_noun_tasks(text, tasks):
 def test_definition_sentences_name_the_task(nlp, abstract, expected):
     ex = _extract(nlp, "A Paper", abstract)
     assert any(expected in names for names in _targets(ex, RelationType.ADDRESSES))
+
+
+@pytest.mark.parametrize(
+    ("abstract", "task", "addressed"),
+    [
+        # an acronym the paper defines for a task-headed long form and keeps using names its problem
+        ("We study test-time training (TTT) for detectors. TTT adapts weights online. Our TTT rule is stable.",
+         "test-time training", True),
+        ("We study cross-lingual retrieval (CLR) at scale. CLR lacks labels, so CLR models use pseudo pairs.",
+         "cross-lingual retrieval", True),
+        # ... not when it is used once more only, nor when the name is a known method's
+        ("We study test-time training (TTT) for detectors. TTT adapts weights online.", "test-time training",
+         False),
+        ("We tune with low-rank adaptation (LoRA). LoRA is cheap, and LoRA adapters are small.",
+         "low-rank adaptation", False),
+    ],
+)
+def test_defined_acronym_names_the_task(nlp, abstract, task, addressed):
+    names = [n for names in _targets(_extract(nlp, "A Paper", abstract), RelationType.ADDRESSES) for n in names]
+    assert (task in names) is addressed
 
 
 @pytest.mark.parametrize(

@@ -788,7 +788,7 @@ _LEADING_FUNCTION_WORDS = re.compile(
 
 
 _TITLE_FOR = re.compile(
-    r"\b(?:for|towards|toward)\s+([A-Za-z0-9][\w\-]*(?:\s+[A-Za-z0-9][\w\-]*){0,5}?)"
+    r"\b(?:for|towards|toward|(?<!based )on)\s+([A-Za-z0-9][\w\-]*(?:\s+[A-Za-z0-9][\w\-]*){0,5}?)"
     r"(?=\s+(?:with|via|using|through|by|in|on|from|under|at|and|based|of|for)\b|[:,?]|$)",
     re.I,
 )
@@ -849,12 +849,26 @@ def title_tasks(title: str) -> list[tuple[int, int]]:
 _TASK_WORD = re.compile(r"\b(?:task|tasks)\b")
 _WORD = re.compile(r"[A-Za-z0-9][\w\-/]*")
 _TRAILING_ACRONYM = re.compile(r"\([A-Za-z][\w\-]*\)$")
+_PREV_NAME = re.compile(r"(?<![\w-])([A-Z][\w\-]*) $")
 _COORDINATOR_BEFORE = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 
 
 _COUNT_WORDS = frozenset("one two three four five six seven eight nine ten twelve dozens across complete".split())
 # "pre-training tasks", "pretext tasks": the exercises a model is trained with, not the problem it solves.
 _NOT_TASK_PHRASES = frozenset({"pre-training", "pretraining", "pretext", "auxiliary", "proxy", "following"})
+
+
+def _is_data_name(word: str) -> bool:
+    """A capitalised word the lexicon knows as a dataset: "the ImageNet classification task" is image
+    classification evaluated on ImageNet, so the name says where the task is measured, not which task it is."""
+    if not word[:1].isupper():
+        return False
+    entry = load_lexicon().lookup(word)
+    return entry is not None and entry.type in (EntityType.DATASET, EntityType.BENCHMARK)
+
+
+# General heads that a modifier turns into a task's name ("language modeling", "representation learning").
+_NAMED_BY_OBJECT = frozenset({"learning", "modeling", "modelling"})
 
 
 def _task_phrase_before(text: str, pos: int, max_words: int = 6) -> tuple[int, int] | None:
@@ -883,15 +897,17 @@ def _task_phrase_before(text: str, pos: int, max_words: int = 6) -> tuple[int, i
     for i in range(len(run) - 1, -1, -1):
         w = run[i].group().lower()
         if w in TASK_STOP or w in _COUNT_WORDS or w.endswith(("ly", "ify")) or w[0].isdigit() \
-                or w in cues.generic_terms and i < len(run) - 1:
+                or w in cues.generic_terms and i < len(run) - 1 or _is_data_name(run[i].group()):
             break
         keep = i
     keep = max(keep, len(run) - max_words)
     if keep == len(run):
         return None
     last = run[-1].group().lower()
-    if not TASK_HEADS.search(last) or last in cues.non_task_heads or last in _TOO_GENERAL_TASKS \
-            or last in _NOT_TASK_PHRASES:
+    # "learning tasks" names nothing, "representation learning tasks" and "language modeling tasks" do; a
+    # stage of the pipeline stays too general whatever stands before it ("end-to-end training tasks").
+    if not TASK_HEADS.search(last) or last in cues.non_task_heads or last in _NOT_TASK_PHRASES \
+            or last in _TOO_GENERAL_TASKS and (keep == len(run) - 1 or last not in _NAMED_BY_OBJECT):
         return None
     return lo + run[keep].start(), lo + run[-1].end()
 
@@ -909,7 +925,11 @@ def head_noun_tasks(text: str) -> list[tuple[int, int]]:
         span = _task_phrase_before(text, m.start())
         while span is not None and span not in out:
             out.append(span)
-            coord = _COORDINATOR_BEFORE.search(text, max(0, span[0] - 8), span[0])
+            c_end = span[0]
+            prev = _PREV_NAME.search(text, max(0, c_end - 40), c_end)
+            if prev and _is_data_name(prev.group(1)):
+                c_end = prev.start(1)  # "SVHN classification and PTB language modeling tasks"
+            coord = _COORDINATOR_BEFORE.search(text, max(0, c_end - 8), c_end)
             # A coordinated name is read no longer than the one next to the head noun: without a tagger,
             # "cover classification and regression tasks" would take the verb along.
             width = len(text[span[0]:span[1]].split())
@@ -966,9 +986,37 @@ def means_context(text: str, start: int, end: int) -> bool:
     return bool(_MEANS_BEFORE.search(text, max(0, start - 40), start)) or bool(_METHOD_HEAD_AFTER.match(text, end))
 
 
+_ACRONYM_TASK_HEADS = frozenset((*TASK_NOUNS, "training", "adaptation", "search", "editing", "captioning",
+                                  "answering", "tracking", "synthesis", "restoration", "reconstruction"))
+
+
+def _defined_task_names(
+    text: str, acronyms: Sequence[tuple[tuple[int, int], tuple[int, int]]], mentions: Sequence[Mention],
+    min_uses: int = 3,
+) -> list[tuple[tuple[int, int], int]]:
+    """Long forms the paper defines an acronym for, that end in a task's head noun and whose acronym the
+    paper keeps using ("test-time training (TTT)" then "TTT" again and again): the paper's own name for
+    its problem. A name already typed otherwise (a known method such as LoRA, a name the paper proposes)
+    is not one. Returns (long-form span, times the acronym appears)."""
+    typed = {text[s:e] for s, e, t, _ in mentions if t != EntityType.TASK.value}
+    out: list[tuple[tuple[int, int], int]] = []
+    seen: set[str] = set()
+    for (a0, a1), (l0, l1) in acronyms:
+        short, words = text[a0:a1], text[l0:l1].split()
+        if short in seen or not words or words[-1].lower() not in _ACRONYM_TASK_HEADS \
+                or short in typed or text[l0:l1] in typed:
+            continue
+        seen.add(short)
+        uses = len(re.findall(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text))
+        if uses >= min_uses:
+            out.append(((l0, l1), uses))
+    return out
+
+
 def addressed_tasks(
     text: str, sentences: list[tuple[int, int]], mentions: list[Mention], title_end: int, limit: int = 3,
     long_forms: Sequence[tuple[int, int]] = (),
+    acronyms: Sequence[tuple[tuple[int, int], tuple[int, int]]] = (),
 ) -> list[Finding]:
     """The (at most ``limit``) main tasks: ranked by where and how often the task is named.
 
@@ -1007,6 +1055,8 @@ def addressed_tasks(
         add(start, end, score, "lexicon", rule if rule.startswith("lexicon:") else None)
     for a, b in in_title_tasks:
         add(a, b, 3.5, "title")
+    for (l0, l1), uses in _defined_task_names(text, acronyms, mentions):
+        add(l0, l1, 0.5 * uses, "acronym")
     for a, b in head_noun_tasks(text[title_end:] if title_end > 0 else text):
         offset = max(0, title_end)
         add(a + offset, b + offset, 1.0, "head")
@@ -1063,7 +1113,8 @@ def find_relations(
         beats
         + used_datasets(text, sentences, mentions, beaten)
         + measured_metrics(text, sentences, mentions, title_end)
-        + addressed_tasks(text, sentences, mentions, title_end, long_forms=[long for _, long in abbreviations])
+        + addressed_tasks(text, sentences, mentions, title_end, long_forms=[long for _, long in abbreviations],
+                          acronyms=abbreviations)
     )
 
 
