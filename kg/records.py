@@ -43,7 +43,7 @@ from kg.model import (
     Result,
     Section,
 )
-from kg.nlp.relations import TASK_HEADS
+from kg.nlp.relations import TASK_HEADS, setting_variant
 from kg.nlp.sentences import doc_text, sentence_of
 from kg.nlp.spans import Abbreviation, NamedSpans, read_abbreviations, read_named_spans
 
@@ -131,14 +131,16 @@ def read_findings(doc: Doc) -> Findings:
     return Findings(spans, read_abbreviations(doc), proposed, list(doc._.kg_relations or []))
 
 
-def _join_widened(text: str, spans: NamedSpans, groups: _Groups) -> None:
+def _join_widened(text: str, spans: NamedSpans, groups: _Groups, title_len: int = 0) -> None:
     """Join a name widened by a modifier with the lexicon name inside it: one entity, both names kept.
 
     "mean Dice coefficient 0.54", "linear probing mAP": a measure widened by a modifier in front is the
     lexicon's measure named more precisely; likewise "human action recognition" for a task and "ImageNet
     2012" (an edition year after a dataset). A lexicon *method* whose head noun is a task's ("Knowledge
     Distillation", "Network Pruning") at the end of a task phrase is that task named by the gazetteer with
-    the wrong type: the head noun is the evidence.
+    the wrong type: the head noun is the evidence. "Few-Shot Out-of-Distribution Detection" in a title
+    (``text[:title_len]``) is not joined: a task set in a data or label regime is a task of its own beside
+    out-of-distribution detection (:func:`kg.nlp.relations.setting_variant`).
     """
     lex_named = [(s, e, v[0]) for (s, e), v in spans.items() if v[3] and v[0] in WIDENED]
     lex_named += [(s, e, EntityType.TASK) for (s, e), v in spans.items()
@@ -147,7 +149,8 @@ def _join_widened(text: str, spans: NamedSpans, groups: _Groups) -> None:
         if v[0] in WIDENED and not v[3]:
             inner = next(((a, b) for a, b, t in lex_named if (s < a and b == e or s == a and b < e) and t is v[0]),
                          None)
-            if inner is not None:
+            if inner is not None and not (v[0] is EntityType.TASK and inner[1] == e and s < title_len
+                                          and setting_variant(text[s:inner[0]])):
                 groups.union(entity_key(text[s:e]), entity_key(text[inner[0]:inner[1]]))
 
 
@@ -169,7 +172,7 @@ def _join_abbreviations(text: str, spans: NamedSpans, groups: _Groups,
     return short_long
 
 
-def group_names(text: str, spans: NamedSpans, abbreviations: list[Abbreviation]
+def group_names(text: str, spans: NamedSpans, abbreviations: list[Abbreviation], title_len: int = 0
                 ) -> tuple[_Groups, dict[str, tuple[str, str]]]:
     """Step 2: group the surface forms into this paper's things; returns the groups and the acronym pairs.
 
@@ -178,7 +181,7 @@ def group_names(text: str, spans: NamedSpans, abbreviations: list[Abbreviation]
     groups = _Groups()
     for (s, e) in spans:
         groups.find(entity_key(text[s:e]))
-    _join_widened(text, spans, groups)
+    _join_widened(text, spans, groups, title_len)
     return groups, _join_abbreviations(text, spans, groups, abbreviations)
 
 
@@ -382,7 +385,7 @@ def doc_to_extraction(doc: Doc, paper: Paper, extractor: str = "") -> Extraction
     text = PaperText(whole, len(paper.title), doc._.kg_sentences or [(0, len(whole))])
     lexicon = load_lexicon()
     found = read_findings(doc)
-    groups, short_long = group_names(text.text, found.spans, found.abbreviations)
+    groups, short_long = group_names(text.text, found.spans, found.abbreviations, text.title_len)
     unlexiconed = overrule_lexicon(text.text, found.spans, short_long, lexicon)
     relation_types: dict[Span, RelationType] = {}
     for rel, s, e, _rule, _conf in found.relations:

@@ -756,6 +756,40 @@ def test_definition_sentences_name_the_task(nlp, abstract, expected):
 
 
 @pytest.mark.parametrize(
+    ("title", "abstract", "tasks"),
+    [
+        # a title task set in a data or label regime is a task of its own, and the known task stays one
+        ("Few-Shot Semantic Segmentation with Prototype Banks",
+         "Semantic segmentation needs dense labels. Our banks cut the labels needed by 80%.",
+         [{"Few-Shot Semantic Segmentation"}, {"Semantic segmentation"}]),
+        # other modifiers only make the one task precise: one entity with both names
+        ("Aerial Semantic Segmentation with Prototype Banks",
+         "Semantic segmentation needs dense labels. Our banks cut the labels needed by 80%.",
+         [{"Aerial Semantic Segmentation", "Semantic Segmentation", "Semantic segmentation"}]),
+    ],
+)
+def test_title_task_in_a_setting_is_a_task_of_its_own(nlp, title, abstract, tasks):
+    targets = [set(names) for names in _targets(_extract(nlp, title, abstract), RelationType.ADDRESSES)]
+    assert all(any(t <= names for names in targets) for t in tasks)
+    assert len([names for names in targets if "segmentation" in " ".join(names).lower()]) == len(tasks)
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "setting"),
+    [
+        ("Few-Shot Semantic Segmentation", "Few-Shot ", True),
+        ("Weakly-Supervised Video Grounding", "Weakly-Supervised ", True),
+        ("Aerial Semantic Segmentation", "Aerial ", False),
+        ("Few-Shot Aerial Segmentation", "Few-Shot Aerial ", False),
+    ],
+)
+def test_setting_variant(text, prefix, setting):
+    from kg.nlp.relations import setting_variant
+
+    assert text.startswith(prefix) and setting_variant(prefix) is setting
+
+
+@pytest.mark.parametrize(
     ("abstract", "task", "addressed"),
     [
         # an acronym the paper defines for a task-headed long form and keeps using names its problem
@@ -791,6 +825,9 @@ def test_defined_acronym_names_the_task(nlp, abstract, task, addressed):
         # the object of "task of" must be a task's name, not a paraphrase
         ("Retrieval is the task of finding images similar to a query. We index faster.", None,
          "finding images similar"),
+        # a sentence that opens with one common word situates no task of its own
+        ("Communication is a key bottleneck in distributed training. We compress gradients by 8x.", None,
+         "Communication"),
     ],
 )
 def test_task_of_phrase_boundaries(nlp, abstract, expected, absent):

@@ -48,6 +48,7 @@ class Cues:
     moved_by_value: FoldedPattern
     moved_not_heads: frozenset[str]
     task_framing: FoldedPattern
+    task_settings: frozenset[str]
     non_task_heads: frozenset[str]
     paradigm_heads: frozenset[str]
     non_data_heads: frozenset[str]
@@ -209,6 +210,7 @@ def load_cues() -> Cues:
         moved_not_heads=frozenset(w.lower() for w in data["moved_by_value_not_heads"]),
         metric_widen_verb=re.compile(rf"^(?:{'|'.join(map(re.escape, data['metric_widen_verbs']))})(?:e|es|s|ing)?$"),
         task_framing=FoldedPattern(rf"(?:(?:{_alt(data['task_framing_words'])})\s+)+"),
+        task_settings=frozenset(w.lower() for w in data["task_setting_modifiers"]),
         non_task_heads=frozenset(w.lower() for w in data["non_task_heads"]),
         paradigm_heads=frozenset(w.lower() for w in data["paradigm_task_heads"]),
         non_data_heads=frozenset(w.lower() for w in data["non_data_heads"])

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from spacy.language import Language
@@ -990,6 +990,19 @@ _ACRONYM_TASK_HEADS = frozenset((*TASK_NOUNS, "training", "adaptation", "search"
                                   "answering", "tracking", "synthesis", "restoration", "reconstruction"))
 
 
+def setting_variant(prefix: str) -> bool:
+    """Whether ``prefix`` (the words before a known task inside a longer task name) only sets the task in a
+    data or label regime ("Few-Shot", "Weakly-Supervised"; cues.json "task_setting_modifiers").
+
+    Why: "Few-Shot Out-of-Distribution Detection" is a task of its own, and a paper about it addresses
+    out-of-distribution detection too (train: 7 papers name both, the annotators listed both); other
+    modifiers ("Natural Image Matting", "Scene-aware Human Motion Forecasting") only make the one task
+    precise."""
+    words = prefix.lower().split()
+    settings = load_cues().task_settings
+    return bool(words) and all(w in settings for w in words)
+
+
 def _defined_task_names(
     text: str, acronyms: Sequence[tuple[tuple[int, int], tuple[int, int]]], mentions: Sequence[Mention],
     min_uses: int = 3,
@@ -999,18 +1012,18 @@ def _defined_task_names(
     its problem. A name already typed otherwise (a known method such as LoRA, a name the paper proposes)
     is not one. Returns (long-form span, times the acronym appears)."""
     typed = {text[s:e] for s, e, t, _ in mentions if t != EntityType.TASK.value}
-    out: list[tuple[tuple[int, int], int]] = []
-    seen: set[str] = set()
+    candidates: dict[str, tuple[int, int]] = {}
     for (a0, a1), (l0, l1) in acronyms:
         short, words = text[a0:a1], text[l0:l1].split()
-        if short in seen or not words or words[-1].lower() not in _ACRONYM_TASK_HEADS \
-                or short in typed or text[l0:l1] in typed:
-            continue
-        seen.add(short)
-        uses = len(re.findall(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text))
-        if uses >= min_uses:
-            out.append(((l0, l1), uses))
-    return out
+        if short not in candidates and words and words[-1].lower() in _ACRONYM_TASK_HEADS \
+                and short not in typed and text[l0:l1] not in typed:
+            candidates[short] = (l0, l1)
+    if not candidates:
+        return []
+    # One scan of the text counts every candidate acronym (a scan per acronym would grow with their number).
+    alternation = "|".join(re.escape(a) for a in sorted(candidates, key=len, reverse=True))
+    uses = Counter(m.group() for m in re.finditer(rf"(?<![\w-])(?:{alternation})(?![\w-])", text))
+    return [(span, uses[short]) for short, span in candidates.items() if uses[short] >= min_uses]
 
 
 def addressed_tasks(
@@ -1072,15 +1085,16 @@ def addressed_tasks(
                                or phrase.split()[-1].lower() in cues.non_task_heads
                                or phrase.lower() in _TOO_GENERAL_TASKS):
                 continue  # "This paper aims to …", "Our method has been …": not a task's name
-            if 1 <= len(phrase.split()) <= 6 and phrase.lower() not in cues.generic_terms:
-                add(p0, p0 + len(phrase), 2.0, "pattern")
+            if 2 <= len(phrase.split()) <= 6 and phrase.lower() not in cues.generic_terms:
+                add(p0, p0 + len(phrase), 2.0, "pattern")  # one word ("Communication is a key …"): too general
     # A phrase inside a longer chosen phrase ("object detection" in "multi-view object detection") is the
     # same task named less precisely: fold its score into the longer one.
     for key in list(scored):
         s0, e0, _ = first_span[key]
         for other in list(scored):
             s1, e1, _ = first_span[other]
-            if other != key and s1 <= s0 and e0 <= e1 and (e1 - s1) > (e0 - s0):
+            if other != key and s1 <= s0 and e0 <= e1 and (e1 - s1) > (e0 - s0) \
+                    and not (e0 == e1 and s1 < title_end and setting_variant(text[s1:s0])):
                 scored[other] += scored.pop(key)
                 break
     ranked = sorted(scored.items(), key=lambda kv: (-kv[1], first_span[kv[0]][0]))
