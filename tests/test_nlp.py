@@ -775,6 +775,29 @@ def test_title_task_in_a_setting_is_a_task_of_its_own(nlp, title, abstract, task
 
 
 @pytest.mark.parametrize(
+    ("sentence", "background"),
+    [
+        ("Deep learning has transformed machine translation, speech recognition and drug design.", True),
+        ("Graph models have shown promise in fraud detection and traffic forecasting.", True),
+        ("We show that our planner has reduced collisions in lane keeping by 30%.", False),
+        ("Experiments on keypoint detection have confirmed the gains.", False),
+        ("Keypoint detection remains hard under occlusion.", False),
+    ],
+)
+def test_field_background(sentence, background):
+    from kg.nlp.relations import field_background
+
+    assert field_background(sentence) is background
+
+
+def test_tasks_named_once_in_the_fields_history_are_not_addressed(nlp):
+    abstract = ("Deep learning has transformed speech recognition and machine translation. We study keypoint "
+                "detection under occlusion. Our detector improves keypoint detection AP by 4%.")
+    names = {n for names in _targets(_extract(nlp, "A Paper", abstract), RelationType.ADDRESSES) for n in names}
+    assert "speech recognition" not in names and "machine translation" not in names
+
+
+@pytest.mark.parametrize(
     ("text", "prefix", "setting"),
     [
         ("Few-Shot Semantic Segmentation", "Few-Shot ", True),

@@ -980,6 +980,20 @@ def _min_score(text: str, start: int, end: int) -> float:
     return 2.0 if last in load_cues().paradigm_heads else _MIN_TASK_SCORE
 
 
+# "Deep learning has revolutionized …", "GNNs have shown success …": the present perfect of a field's progress.
+_FIELD_PROGRESS = FoldedPattern(
+    r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:\w+ed|shown|made|become|grown|seen|led|brought|taken|driven)\b",
+    requires="ha")
+
+
+def field_background(sentence: str) -> bool:
+    """Whether a sentence tells the field's history rather than this paper's work: a present perfect of
+    progress with no first person or experiment ("Deep learning has revolutionized vision, language and
+    speech recognition", "GNNs have shown success in fraud detection and recommendation"). Tasks named
+    there once are the field's examples (train: 8 of 9 such once-named tasks were not the paper's)."""
+    return _FIELD_PROGRESS.search(sentence) is not None and _FIRST_PERSON.search(sentence) is None
+
+
 def means_context(text: str, start: int, end: int) -> bool:
     """Whether the words around a task name cast it as the technique used, not the problem addressed
     ("via contrastive learning", "a data augmentation strategy")."""
@@ -1061,7 +1075,7 @@ def addressed_tasks(
         in_title = title_end > 0 and start < title_end
         if in_title and title_means(title, start, end, in_title_tasks + task_mentions):
             score = 1.0
-        elif not in_title and means_context(text, start, end):
+        elif not in_title and (means_context(text, start, end) or field_background(text[s0:s1])):
             score = 0.5
         else:
             score = 3.0 if in_title else (1.5 if _has(cues.task, text[s0:s1]) else 1.0)
