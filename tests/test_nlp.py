@@ -705,6 +705,9 @@ def test_title_means(title, task, means):
         ("A simple data augmentation strategy closes the gap.", "data augmentation", True),
         ("The detector is trained by leveraging self-supervised learning.", "self-supervised learning", True),
         ("We study contrastive learning under label noise.", "contrastive learning", False),
+        # a task word qualifying a model or a procedure, in any case
+        ("We build on Denoising Diffusion Implicit Models for faster sampling.", "Denoising", True),
+        ("Sampling takes fifty denoising steps per image.", "denoising", True),
         ("Our model improves semantic segmentation on city scenes.", "semantic segmentation", False),
     ],
 )

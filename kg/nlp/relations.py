@@ -964,10 +964,13 @@ _MEANS_BEFORE = FoldedPattern(
     r"\b(?:via|using|leverag\w*|adopt\w*|employ\w*|appl(?:y|ies|ying|ied)|incorporat\w*|integrat\w*|"
     r"harness\w*|exploit\w*|utiliz\w*)"
     r"(?:\s+(?:a|an|the|their|our|its|self-supervised|supervised|unsupervised|standard|simple)){0,2}\s+$")
-# "a data augmentation strategy", "a contrastive loss", "learning-based": a technique's head after the name.
+# "a data augmentation strategy", "a contrastive loss", "learning-based": a technique's head after the name;
+# "Denoising Diffusion", "Stacked Denoising Encoders", "denoising steps": a model or procedure the task word
+# only qualifies (any case: inside a model's name the words are capitalised).
 _METHOD_HEAD_AFTER = re.compile(
     r"[\s-]+(?:based|technique|techniques|strategy|strategies|loss|losses|objective|objectives|scheme|schemes|"
-    r"mechanism|mechanisms|agent|agents|module|modules|regularizer|regularization|paradigm)\b")
+    r"mechanism|mechanisms|agent|agents|module|modules|regularizer|regularization|paradigm|diffusion|"
+    r"autoencoders?|encoders?|steps?|procedures?|process)\b", re.I)
 _MIN_TASK_SCORE = 0.75  # a task named only as the means ("via contrastive learning") is not one the paper addresses
 
 
