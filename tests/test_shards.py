@@ -17,6 +17,7 @@ import pytest
 
 import kg.shards
 from kg.assemble import graph_counts, merge_ntriples
+from kg.extract import extract_papers
 from kg.graph import KnowledgeGraph
 from kg.link import link, link_names, name_records
 from kg.pipeline import build, read_extractions
@@ -96,12 +97,15 @@ def test_adding_papers_equals_building_them_all_at_once(records, tmp_path, small
     assert s2.store["reloaded"] == 0 and s2.store["added"] > 0  # the store was changed, not reloaded
 
     once = tmp_path / "once"
-    build([a, b], once, validate=False)
+    s_once = build([a, b], once, validate=False)
     # same papers → same graph.nt, byte for byte, whatever the shard layout; the store holds exactly it
     assert (step / "graph.nt").read_bytes() == (once / "graph.nt").read_bytes()
     assert len(Shards(step).names()) > len(Shards(once).names()) - 1
     assert _store_triples(step / "store") == _loaded(step / "graph.nt")
-    assert s2.graph_counts == KnowledgeGraph.from_extractions(records).summary()
+    # the counts are those of the graph the same papers make in memory (extracted now: the stored records
+    # are an older extractor's, and the rules change what they find)
+    fresh = list(extract_papers([ex.paper for ex in records]))
+    assert s2.graph_counts == s_once.graph_counts == KnowledgeGraph.from_extractions(fresh).summary()
 
 
 def test_unchanged_shards_are_not_rewritten(records, tmp_path, small_shards):
