@@ -24,7 +24,7 @@ SCHEMA = json.loads((REPO / "schemas" / "extraction.schema.json").read_text(enco
 #: train: proposes .878, datasets .897, baselines .889, metrics .831, tasks .625, results .893.
 #: Just under those figures: a change that loses quality fails here. Raise them when extraction improves.
 FLOORS = {
-    "dev": {"proposes": 0.85, "datasets": 0.87, "baselines": 0.74, "metrics": 0.85, "tasks": 0.60, "results": 0.84},
+    "dev": {"proposes": 0.85, "datasets": 0.87, "baselines": 0.74, "metrics": 0.85, "tasks": 0.61, "results": 0.84},
     "train": {"proposes": 0.87, "datasets": 0.89, "baselines": 0.88, "metrics": 0.82, "tasks": 0.65, "results": 0.89},
 }
 N_PAPERS = {"dev": 80, "train": 262}

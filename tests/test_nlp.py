@@ -891,6 +891,23 @@ def test_tasks_named_in_passing_are_not_addressed(nlp, abstract, absent):
     assert not any(absent in names for names in _targets(ex, RelationType.ADDRESSES))
 
 
+@pytest.mark.parametrize(
+    ("abstract", "long_form"),
+    [
+        # a paradigm the paper defines an acronym for is its subject, even when named once
+        ("We train keyword spotters with federated learning (FL) across phones. Accuracy rises by 3%.",
+         "federated learning"),
+        ("We tune detectors by continual learning (CL) over weekly batches. Forgetting drops by 20%.",
+         "continual learning"),
+        # named once without a definition, it is the approach
+        ("We train keyword spotters with federated learning across phones. Accuracy rises by 3%.", None),
+    ],
+)
+def test_paradigm_the_paper_defines_is_addressed(nlp, abstract, long_form):
+    names = [n for names in _targets(_extract(nlp, "A Paper", abstract), RelationType.ADDRESSES) for n in names]
+    assert (long_form in names) if long_form else "federated learning" not in names
+
+
 def test_paper_defined_acronym_overrules_the_lexicon(nlp):
     # The lexicon knows EM as "exact match"; this paper defines EM as electron microscopy.
     ex = _extract(nlp, "A Paper", "We built an electron microscopy (EM) image dataset. It improves EM "
