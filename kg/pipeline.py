@@ -595,8 +595,8 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
             from kg.checks import check_store
             from kg.store import Store
 
-            written = rendered.papers_written
-            scope = None if 2 * len(written) > summary.papers_total else written  # most papers: check all
+            now = rendered.papers_written
+            scope = None if 2 * len(now) > summary.papers_total else now  # most papers: check all
             with Store.open_read_only(out / STORE_DIR) as st:
                 result = check_store(st, scope)
         if result is not None:
