@@ -7,11 +7,16 @@ straightforward regex call on the embedded abstracts and on generated text that 
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
+import kg.nlp.candidates as candidates
+import kg.nlp.relations as relations
+import kg.nlp.results as results
 from kg.extract import paper_text
 from kg.nlp import guard, load_nlp
+from kg.nlp.cues import FoldedPattern, literal_starts, load_cues, scan
 from kg.sources import embedded_corpus, read_corpus
 
 
@@ -23,6 +28,71 @@ def abstracts() -> list[str]:
 def _generated(alphabet: list[str], n: int, seed: int, longest: int = 60) -> list[str]:
     rnd = random.Random(seed)
     return ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, longest))) for _ in range(n)]
+
+
+def _module_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Every compiled pattern (and the case-sensitive twin of every folded one) the components define."""
+    found: list[tuple[str, re.Pattern[str]]] = []
+    for module in (candidates, relations, results):
+        for name, value in vars(module).items():
+            if isinstance(value, FoldedPattern):
+                value = value.fast
+            if isinstance(value, re.Pattern):
+                found.append((f"{module.__name__}.{name}", value))
+    cues = load_cues()
+    for name in cues.__dataclass_fields__:
+        value = getattr(cues, name)
+        if isinstance(value, FoldedPattern):
+            found.append((f"cues.{name}", value.fast))
+    for pattern, anchor, _before, _head in relations._TASK_PATTERNS:
+        found += [("task pattern", pattern), ("task anchor", anchor)]
+    return found
+
+
+_SCANNED = [(name, p) for name, p in _module_patterns() if literal_starts(p) is not None]
+
+
+def test_literal_starts_cover_the_anchors() -> None:
+    """The rare-word anchors are the point of the scan: each of them must get literal starts."""
+    for anchor in (candidates._PASSIVE_ANCHOR, candidates._APPOSITIVE_ANCHOR, candidates._ARTIFACT_ANCHOR,
+                   candidates._ARTIFACT_APPOSITION_ANCHOR, *(a for _, a, _, _ in relations._TASK_PATTERNS)):
+        assert literal_starts(anchor) is not None, anchor.pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        (r"\b(?:novel|new|simple)\b", ("new", "novel", "simple")),
+        (r"(?<![\w-])(?:outperforms|outperform)(?![\w-])", ("outperform",)),
+        (r"\s(?:dataset|corpus)s?\b", ("corpus", "dataset")),  # after one character of a class
+        (r"(?i)\b(?:Task|problem) of\b", ("problem of", "task of")),  # lower-cased, looked for in lower case
+        (r"[Oo]ur\s+model", ("Our", "our")),
+        (r"\w+ing", None),  # no literal start
+        (r"(?:a|an)\s+", None),  # too short to be worth finding
+        (r"x?abc", None),  # an optional first item
+    ],
+)
+def test_literal_starts(pattern: str, starts: tuple[str, ...] | None) -> None:
+    got = literal_starts(re.compile(pattern))
+    assert (got.literals if got else None) == starts
+
+
+@pytest.mark.parametrize(("name", "pattern"), _SCANNED, ids=[n for n, _ in _SCANNED])
+def test_scan_finds_what_finditer_finds(name: str, pattern: re.Pattern[str], abstracts: list[str]) -> None:
+    texts = abstracts + [t.lower() for t in abstracts[:40]]
+    # Literal fragments of the pattern, glued by spaces, hyphens and word characters, hit its edge cases.
+    pieces = [*re.findall(r"[a-z]{2,}", pattern.pattern)[:30], " ", "-", "x", ",", "\n", "(", "A", "1", ". "]
+    texts += _generated(pieces, 400, seed=len(name))
+    for text in texts:
+        assert [m.span() for m in scan(pattern, text)] == [m.span() for m in pattern.finditer(text)], text
+        assert [m.span() for m in scan(pattern, text, 7, 90)] == [m.span() for m in pattern.finditer(text, 7, 90)]
+
+
+@pytest.mark.parametrize("text", ["TASK OF segmentation", "the ta\u017fk of x", "Kelvin task of x \u212a"])
+def test_scan_folded_pattern_outside_ascii(text: str) -> None:
+    """A case-folding pattern on non-ASCII text takes the plain scan (``re`` folds "ſ" to "s")."""
+    pattern = re.compile(r"(?i)\b(?:task|problem) of\b")
+    assert [m.span() for m in scan(pattern, text)] == [m.span() for m in pattern.finditer(text)]
 
 
 def test_defuse_precheck_agrees_with_the_search(abstracts: list[str]) -> None:
