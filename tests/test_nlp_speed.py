@@ -17,6 +17,7 @@ import kg.nlp.results as results
 from kg.extract import paper_text
 from kg.nlp import guard, load_nlp
 from kg.nlp.cues import FoldedPattern, literal_starts, load_cues, scan
+from kg.nlp.sentences import _BOUNDARY, _boundaries
 from kg.sources import embedded_corpus, read_corpus
 
 
@@ -93,6 +94,12 @@ def test_scan_folded_pattern_outside_ascii(text: str) -> None:
     """A case-folding pattern on non-ASCII text takes the plain scan (``re`` folds "ſ" to "s")."""
     pattern = re.compile(r"(?i)\b(?:task|problem) of\b")
     assert [m.span() for m in scan(pattern, text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_sentence_boundaries_match_the_pattern(abstracts: list[str]) -> None:
+    pieces = ["a", "B", "1", ".", "!", "?", " ", "\n", '"', ")", "]", "(", "“", "e.g.", "et al.", "  ", "\n\n", "\t"]
+    for text in abstracts + _generated(pieces, 3000, seed=2, longest=80):
+        assert [m.span() for m in _boundaries(text)] == [m.span() for m in _BOUNDARY.finditer(text)], text
 
 
 def test_defuse_precheck_agrees_with_the_search(abstracts: list[str]) -> None:
