@@ -1,7 +1,8 @@
 """The speed-ups of the rule components give the same answers as the plain code they replace.
 
-Each fast path (literal-start scans, the sentence-boundary scan, the defuse pre-check) is compared with the
-straightforward regex call on the embedded abstracts and on generated text that stresses its edge cases.
+Each fast path (literal-start scans, the sentence-boundary and slashed-name scans, the defuse pre-check,
+span filtering on offsets) is compared with the straightforward call on the embedded abstracts and on
+generated text that stresses its edge cases.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import random
 import re
 
 import pytest
+from spacy.util import filter_spans
 
 import kg.nlp.candidates as candidates
 import kg.nlp.relations as relations
@@ -17,6 +19,7 @@ import kg.nlp.results as results
 from kg.extract import paper_text
 from kg.nlp import guard, load_nlp
 from kg.nlp.cues import FoldedPattern, literal_starts, load_cues, scan
+from kg.nlp.lexicon_matcher import _SLASHED_WORD, _longest_first, _slashed_words
 from kg.nlp.sentences import _BOUNDARY, _boundaries
 from kg.sources import embedded_corpus, read_corpus
 
@@ -115,3 +118,20 @@ def test_defuse_precheck_agrees_with_the_search(abstracts: list[str]) -> None:
 def test_load_nlp_is_one_pipeline_however_called() -> None:
     """``load_nlp()`` and ``load_nlp("fast")`` are the same pipeline (it was built twice)."""
     assert load_nlp() is load_nlp("fast")
+
+
+def test_slashed_words_match_the_pattern(abstracts: list[str]) -> None:
+    pieces = ["a", "B", "1", "/", "-", "+", ".", " ", "\n", "ab", "//", "\t", "é", "x/y"]
+    for text in abstracts + _generated(pieces, 3000, seed=5):
+        assert [m.span() for m in _slashed_words(text)] == [m.span() for m in _SLASHED_WORD.finditer(text)], text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_longest_first_is_filter_spans(seed: int) -> None:
+    nlp = load_nlp()
+    doc = nlp.make_doc(" ".join(["w"] * 40))
+    rnd = random.Random(seed)
+    for _ in range(300):
+        spans = list({(s, s + rnd.randint(1, 5)) for s in (rnd.randint(0, 34) for _ in range(rnd.randint(0, 8)))})
+        rnd.shuffle(spans)
+        assert _longest_first(spans) == [(x.start, x.end) for x in filter_spans([doc[s:e] for s, e in spans])]
