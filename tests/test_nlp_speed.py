@@ -64,28 +64,36 @@ def test_literal_starts_cover_the_anchors() -> None:
 
 
 @pytest.mark.parametrize(
-    ("pattern", "starts"),
+    ("pattern", "starts", "spaced"),
     [
-        (r"\b(?:novel|new|simple)\b", ("new", "novel", "simple")),
-        (r"(?<![\w-])(?:outperforms|outperform)(?![\w-])", ("outperform",)),
-        (r"\s(?:dataset|corpus)s?\b", ("corpus", "dataset")),  # after one character of a class
-        (r"(?i)\b(?:Task|problem) of\b", ("problem of", "task of")),  # lower-cased, looked for in lower case
-        (r"[Oo]ur\s+model", ("Our", "our")),
-        (r"\w+ing", None),  # no literal start
-        (r"(?:a|an)\s+", None),  # too short to be worth finding
-        (r"x?abc", None),  # an optional first item
+        (r"\b(?:novel|new|simple)\b", ("new", "novel", "simple"), ()),
+        (r"(?<![\w-])(?:outperforms|outperform)(?![\w-])", ("outperform",), ()),
+        (r"\s(?:dataset|corpus)s?\b", ("corpus", "dataset"), ()),  # after one character of a class
+        (r"(?i)\b(?:Task|problem) of\b", ("problem of", "task of"), ()),  # lower-cased, looked for in lower case
+        (r"[Oo]ur\s+model", ("Our", "our"), ()),
+        # a short first word is found by the word after its white space
+        (r"(?<![\w-])(?:in\s+comparison\s+to|is\s+outperformed|lags\s+behind)", ("lags",),
+         (("comparison", "in"), ("outperformed", "is"))),
+        (r"\w+ing", None, None),  # no literal start
+        (r"(?:a|an)\s+", None, None),  # too short to be worth finding
+        (r"x?abc", None, None),  # an optional first item
+        (r"\s+abc", None, None),  # white space first
     ],
 )
-def test_literal_starts(pattern: str, starts: tuple[str, ...] | None) -> None:
+def test_literal_starts(
+    pattern: str, starts: tuple[str, ...] | None, spaced: tuple[tuple[str, str], ...] | None
+) -> None:
     got = literal_starts(re.compile(pattern))
     assert (got.literals if got else None) == starts
+    assert (got.spaced if got else None) == spaced
 
 
 @pytest.mark.parametrize(("name", "pattern"), _SCANNED, ids=[n for n, _ in _SCANNED])
 def test_scan_finds_what_finditer_finds(name: str, pattern: re.Pattern[str], abstracts: list[str]) -> None:
     texts = abstracts + [t.lower() for t in abstracts[:40]]
     # Literal fragments of the pattern, glued by spaces, hyphens and word characters, hit its edge cases.
-    pieces = [*re.findall(r"[a-z]{2,}", pattern.pattern)[:30], " ", "-", "x", ",", "\n", "(", "A", "1", ". "]
+    pieces = [*re.findall(r"[a-z]{2,}", pattern.pattern)[:40], " ", "-", "x", ",", "\n", "(", "A", "1", ". "]
+    pieces += ["\t ", "  "]
     texts += _generated(pieces, 400, seed=len(name))
     for text in texts:
         assert [m.span() for m in scan(pattern, text)] == [m.span() for m in pattern.finditer(text)], text

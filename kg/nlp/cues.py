@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kg.model import EntityType
 
@@ -149,18 +149,32 @@ _SCAN_FROM = 120
 _MIN_LITERAL = 3
 #: At most this many literal starts are looked for: each is one ``str.find`` over the text (about 2 µs for
 #: an abstract), so longer lists are cut to shorter common prefixes ("has been", "has become" → "has").
-_MAX_LITERALS = 16
+_MAX_LITERALS = 24
+
+
+#: Stands for ``\\s+`` in a literal start ("in\\s+comparison" → "in" + _GAP + "comparison").
+_GAP = "\x00"
+
+
+def _is_space_run(op: object, av: Any) -> bool:
+    """Whether a parsed item is ``\\s+`` (one or more white-space characters)."""
+    if op not in (_sre.MAX_REPEAT, _sre.POSSESSIVE_REPEAT):
+        return False
+    low, _high, item = av
+    return bool(low >= 1 and list(item.data) == [(_sre.IN, [(_sre.CATEGORY, _sre.CATEGORY_SPACE)])])
 
 
 def _literal_prefixes(items: list[tuple[object, object]]) -> tuple[set[str], bool]:
     """The strings one of which every match of the parsed ``items`` starts with, and whether they are
-    whole matches (so that what follows the items may be appended to them)."""
+    whole matches (so that what follows the items may be appended to them). ``\\s+`` is written _GAP."""
     out = {""}
     for op, av in items:
         if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
             continue  # zero-width: checked when the pattern is matched at a candidate position
-        if op is _sre.LITERAL:
+        if op is _sre.LITERAL and av != 0:
             add, complete = {chr(av)}, True  # type: ignore[arg-type]
+        elif _is_space_run(op, av):
+            add, complete = {_GAP}, True
         elif op is _sre.IN and all(o is _sre.LITERAL for o, _ in av):  # type: ignore[attr-defined]
             add, complete = {chr(a) for _, a in av}, True  # type: ignore[attr-defined]
         elif op is _sre.SUBPATTERN and not av[1] and not av[2]:  # type: ignore[index]  # no inline flags
@@ -186,9 +200,12 @@ def _literal_prefixes(items: list[tuple[object, object]]) -> tuple[set[str], boo
 
 
 class LiteralStarts(NamedTuple):
-    """Where the matches of a pattern can start: ``offset`` characters before one of ``literals``."""
+    """Where the matches of a pattern can start: ``offset`` characters before one of ``literals``, or
+    before a ``word`` that ends a run of white space followed by ``literal`` (each of ``spaced``:
+    "in\\s+comparison" is found as "comparison", then checked for "in" and white space before it)."""
 
     literals: tuple[str, ...]
+    spaced: tuple[tuple[str, str], ...]  # (literal, word before it)
     folded: bool  # the pattern ignores case: the literals are lower-case, looked for in the lower-cased text
     offset: int  # the pattern opens with one character of a class ("\\s"), then the literal
 
@@ -199,17 +216,31 @@ _STARTS: dict[int, tuple[re.Pattern[str], LiteralStarts | None]] = {}
 _ONE_CHAR = ("IN", "ANY", "NOT_LITERAL")
 
 
-def _shortened(starts: set[str]) -> tuple[str, ...] | None:
-    """``starts`` cut to at most _MAX_LITERALS strings by shortening them to common prefixes, longest
-    first; a string that begins with another one is dropped (its places are found by the shorter one)."""
-    if not starts or min(map(len, starts)) < _MIN_LITERAL:
+def _shortened(starts: set[str]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | None:
+    """``starts`` as strings to look for: a start whose first word is short ("in" of "in\\s+comparison")
+    is looked for by its second word; the others are cut to at most _MAX_LITERALS strings by shortening
+    them to common prefixes, longest first (a string that begins with another one is dropped: its places
+    are found by the shorter one). None if a start gives nothing long enough to look for."""
+    plain: set[str] = set()
+    spaced: set[tuple[str, str]] = set()
+    for start in starts:
+        word, _, rest = start.partition(_GAP)
+        if len(word) >= _MIN_LITERAL or not rest:
+            plain.add(word)
+            continue
+        second = rest.partition(_GAP)[0]
+        if not word or len(second) < _MIN_LITERAL or any(c.isspace() for c in word + second):
+            return None
+        spaced.add((second, word))
+    if plain and min(map(len, plain)) < _MIN_LITERAL or not plain and not spaced:
         return None
-    for width in range(max(map(len, starts)), _MIN_LITERAL - 1, -1):
-        cut = {s[:width] for s in starts}
+    room = _MAX_LITERALS - len(spaced)
+    for width in range(max(map(len, plain), default=0), _MIN_LITERAL - 1, -1):
+        cut = {s[:width] for s in plain}
         kept = tuple(sorted(s for s in cut if not any(o != s and s.startswith(o) for o in cut)))
-        if len(kept) <= _MAX_LITERALS:
-            return kept
-    return None
+        if len(kept) <= room:
+            return kept, tuple(sorted(spaced))
+    return ((), tuple(sorted(spaced))) if not plain and room >= 0 else None
 
 
 def literal_starts(pattern: re.Pattern[str]) -> LiteralStarts | None:
@@ -241,9 +272,9 @@ def literal_starts(pattern: re.Pattern[str]) -> LiteralStarts | None:
                 starts, _ = _literal_prefixes(items)
                 if folded:
                     starts = {s.lower() for s in starts} if all(s.isascii() for s in starts) else set()
-                literals = _shortened(starts)
-                if literals is not None:
-                    result = LiteralStarts(literals, folded, offset)
+                shortened = _shortened(starts) if starts else None
+                if shortened is not None:
+                    result = LiteralStarts(*shortened, folded, offset)
                     break
     _STARTS[id(pattern)] = (pattern, result)
     return result
@@ -270,7 +301,16 @@ def scan(pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int = sys.ma
         while i >= 0:
             places.append(i - starts.offset)
             i = subject.find(lit, i + 1, endpos)
-    if len(starts.literals) > 1:
+    for lit, word in starts.spaced:
+        i = subject.find(lit, pos, endpos)
+        while i >= 0:
+            j = i
+            while j > 0 and subject[j - 1].isspace():
+                j -= 1
+            if j < i and subject.endswith(word, 0, j):
+                places.append(j - len(word) - starts.offset)
+            i = subject.find(lit, i + 1, endpos)
+    if len(starts.literals) + len(starts.spaced) > 1:
         places.sort()
     resume = pos
     for i in places:
