@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 
 from kg.lexicon import load_lexicon
 from kg.model import EntityType
-from kg.nlp.cues import TASK_NOUNS, FoldedPattern, anchored_finditer, head_type, is_name_token, load_cues
+from kg.nlp.cues import TASK_NOUNS, FoldedPattern, anchored_finditer, head_type, is_name_token, load_cues, scan
 from kg.nlp.sentences import doc_text, sentence_of, split_sentences
 
 Candidate = tuple[int, int, str, str, float, bool]
@@ -529,7 +529,7 @@ _ARTIFACT_APPOSITION_ANCHOR = re.compile(r"\b(?:dataset|benchmark|corpus)\b")
 def artifact_name_after_candidates(text: str) -> list[Candidate]:
     """Data artifacts named after their head noun or in apposition to it (see the two patterns above)."""
     out: list[Candidate] = []
-    for m in _ARTIFACT_BEFORE.finditer(text):
+    for m in scan(_ARTIFACT_BEFORE, text):
         name = m.group(2).rstrip(".")
         if _is_generic(name) or name.lower() in _DETERMINERS or not (is_name_token(name) or "-" in name
                                                                       or name[:1].isupper()):
