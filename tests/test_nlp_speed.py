@@ -20,7 +20,7 @@ from kg.extract import paper_text
 from kg.nlp import guard, load_nlp
 from kg.nlp.cues import FoldedPattern, literal_starts, load_cues, scan
 from kg.nlp.lexicon_matcher import _SLASHED_WORD, _longest_first, _slashed_words
-from kg.nlp.sentences import _BOUNDARY, _boundaries
+from kg.nlp.sentences import _BOUNDARY, _boundaries, split_sentences
 from kg.sources import embedded_corpus, read_corpus
 
 
@@ -143,3 +143,21 @@ def test_longest_first_is_filter_spans(seed: int) -> None:
         spans = list({(s, s + rnd.randint(1, 5)) for s in (rnd.randint(0, 34) for _ in range(rnd.randint(0, 8)))})
         rnd.shuffle(spans)
         assert _longest_first(spans) == [(x.start, x.end) for x in filter_spans([doc[s:e] for s, e in spans])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We put\n\nforward X. We propose Y.",  # a cue phrase across the title break: sentence by sentence
+        'He said "we propose." Then we introduce Z.',  # a quote after the end mark: sentence by sentence
+        "Caf\u00e9 models. We propose Y.",  # not ASCII: sentence by sentence
+        "We propose A and introduce B. We design C.",
+    ],
+)
+def test_per_sentence_cues_match_sentence_scans(text: str, abstracts: list[str]) -> None:
+    propose = load_cues().propose
+    for t in [text, *abstracts[:60]]:
+        sentences = split_sentences(t)
+        expected = [[m.span() for m in propose.finditer(t[s0:s1])] for s0, s1 in sentences]
+        assert candidates._per_sentence(propose, t, sentences) == expected
+        assert candidates._per_sentence(propose, t, [(0, len(t))]) == [[m.span() for m in propose.finditer(t)]]
