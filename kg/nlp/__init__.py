@@ -71,10 +71,19 @@ def mode_components(mode: str) -> tuple[str, ...]:
     return MODES[mode]
 
 
-@functools.lru_cache(maxsize=2)
 def load_nlp(mode: str = DEFAULT_MODE) -> Language:
     """The pipeline of ``mode``, built once per process (building the lexicon matcher takes about a second).
 
     It writes no ``doc.ents`` (:data:`EXTRACTION_CONFIG`); for displaCy, use :func:`new_nlp`.
+
+    Why the cached function is a separate one: ``lru_cache`` keys on how it was called, so ``load_nlp()``
+    and ``load_nlp("fast")`` were two entries, and a caller that warmed the pipeline one way then extracted
+    (``extract_papers`` calls ``load_nlp(mode)``) built a second one: two seconds and a second lexicon
+    matcher in memory (it showed in ``benchmarks/extract_speed.py``'s timed region).
     """
+    return _load_nlp(mode)
+
+
+@functools.lru_cache(maxsize=2)
+def _load_nlp(mode: str) -> Language:
     return new_nlp(mode_components(mode), EXTRACTION_CONFIG)

@@ -17,6 +17,7 @@ Rules (each tested in ``tests/test_nlp_candidates.py``):
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Sequence
 
@@ -25,7 +26,7 @@ from spacy.tokens import Doc
 
 from kg.lexicon import load_lexicon
 from kg.model import EntityType
-from kg.nlp.cues import TASK_NOUNS, FoldedPattern, anchored_finditer, head_type, is_name_token, load_cues
+from kg.nlp.cues import TASK_NOUNS, FoldedPattern, anchored_finditer, head_type, is_name_token, load_cues, scan
 from kg.nlp.sentences import doc_text, sentence_of, split_sentences
 
 Candidate = tuple[int, int, str, str, float, bool]
@@ -159,21 +160,50 @@ _IMMEDIATE_LOWER = re.compile(
     r"(?:method|approach|framework|model|algorithm|technique|benchmark|dataset|metric|loss))\b")
 
 
+def _per_sentence(
+    pattern: FoldedPattern, text: str, sentences: list[tuple[int, int]]
+) -> list[list[tuple[int, int]]]:
+    """For each sentence, the ``(start, end)`` of ``pattern.finditer(sentence)``, relative to the sentence,
+    for a cue-word pattern (whose only look-arounds are the negative ``(?<![\\w-])``, ``(?![\\w-])``).
+
+    Why: scanning every sentence on its own looks for each literal start of the cue list once per sentence;
+    one scan of the abstract finds the same matches, provided the text is ASCII (so lower-casing is the
+    same for the sentence and the abstract), every sentence is set off by white space (so the pattern's
+    edge look-arounds read the same) and no match runs outside a sentence. Otherwise each sentence is
+    scanned on its own, as before.
+    """
+    n = len(text)
+    whole = text.isascii() and all((s0 == 0 or text[s0 - 1].isspace()) and (s1 == n or text[s1].isspace())
+                                   for s0, s1 in sentences)
+    if whole:
+        found: list[list[tuple[int, int]]] = [[] for _ in sentences]
+        starts = [s0 for s0, _ in sentences]
+        for m in pattern.finditer(text):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i < 0 or m.end() > sentences[i][1]:
+                whole = False  # outside every sentence, or across the end of one
+                break
+            found[i].append((m.start() - sentences[i][0], m.end() - sentences[i][0]))
+        if whole:
+            return found
+    return [[m.span() for m in pattern.finditer(text[s0:s1])] for s0, s1 in sentences]
+
+
 def propose_candidates(
     text: str, sentences: list[tuple[int, int]], abbreviations: list[tuple[tuple[int, int], tuple[int, int]]]
 ) -> list[Candidate]:
     """Names introduced by "we propose/introduce/present …" (the ``propose`` rule family)."""
     cues = load_cues()
     out: list[Candidate] = []
-    for s0, s1 in sentences:
+    for (s0, s1), verbs in zip(sentences, _per_sentence(cues.propose, text, sentences), strict=True):
         sent = text[s0:s1]
-        for m in cues.propose.finditer(sent):
+        for m_start, m_end in verbs:
             # Subject check: "we/this paper/this work/our" before the verb, or a passive "is proposed".
-            before = sent[: m.start()].lower()
+            before = sent[:m_start].lower()
             if not re.search(r"\b(?:we|this (?:paper|work|study|article)|our|here|in this)\b", before[-80:]) \
                     and not re.search(r"\b(?:is|are)\s+$", before):
                 continue
-            after0 = s0 + m.end()
+            after0 = s0 + m_end
             window_end = min(s1, after0 + 160)
             found = False
             # (0) "we propose Fides, a novel framework …": a capitalised word in apposition right after the verb
@@ -529,7 +559,7 @@ _ARTIFACT_APPOSITION_ANCHOR = re.compile(r"\b(?:dataset|benchmark|corpus)\b")
 def artifact_name_after_candidates(text: str) -> list[Candidate]:
     """Data artifacts named after their head noun or in apposition to it (see the two patterns above)."""
     out: list[Candidate] = []
-    for m in _ARTIFACT_BEFORE.finditer(text):
+    for m in scan(_ARTIFACT_BEFORE, text):
         name = m.group(2).rstrip(".")
         if _is_generic(name) or name.lower() in _DETERMINERS or not (is_name_token(name) or "-" in name
                                                                       or name[:1].isupper()):

@@ -13,8 +13,15 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any, NamedTuple
 
 from kg.model import EntityType
+
+try:  # the regex parser's tree, read by literal_starts (private modules: without them the plain scan runs)
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re._parser import parse as _sre_parse  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover
+    _sre = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,8 @@ class FoldedPattern:
         if self._absent(text):
             return None
         pattern, subject = self._pick(text)
+        if pattern is self.fast and min(endpos, len(subject)) - pos > _SCAN_FROM:
+            return next(scan(pattern, subject, pos, endpos), None)
         return pattern.search(subject, pos, endpos)
 
     def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
@@ -130,7 +139,188 @@ class FoldedPattern:
         if self._absent(text):
             return iter(())
         pattern, subject = self._pick(text)
+        if pattern is self.fast and min(endpos, len(subject)) - pos > _SCAN_FROM:
+            return scan(pattern, subject, pos, endpos)
         return pattern.finditer(subject, pos, endpos)
+
+
+#: Texts longer than this are searched by :func:`scan` (in a few words, the regex scan costs no more).
+_SCAN_FROM = 120
+#: Literal starts shorter than this are too common to be worth finding one by one ("a", "of").
+_MIN_LITERAL = 3
+#: At most this many literal starts are looked for: each is one ``str.find`` over the text (about 2 µs for
+#: an abstract), so longer lists are cut to shorter common prefixes ("has been", "has become" → "has").
+_MAX_LITERALS = 24
+
+
+#: Stands for ``\\s+`` in a literal start ("in\\s+comparison" → "in" + _GAP + "comparison").
+_GAP = "\x00"
+
+
+def _is_space_run(op: object, av: Any) -> bool:
+    """Whether a parsed item is ``\\s+`` (one or more white-space characters)."""
+    if op not in (_sre.MAX_REPEAT, _sre.POSSESSIVE_REPEAT):
+        return False
+    low, _high, item = av
+    return bool(low >= 1 and list(item.data) == [(_sre.IN, [(_sre.CATEGORY, _sre.CATEGORY_SPACE)])])
+
+
+def _literal_prefixes(items: list[tuple[object, object]]) -> tuple[set[str], bool]:
+    """The strings one of which every match of the parsed ``items`` starts with, and whether they are
+    whole matches (so that what follows the items may be appended to them). ``\\s+`` is written _GAP."""
+    out = {""}
+    for op, av in items:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # zero-width: checked when the pattern is matched at a candidate position
+        if op is _sre.LITERAL and av != 0:
+            add, complete = {chr(av)}, True  # type: ignore[arg-type]
+        elif _is_space_run(op, av):
+            add, complete = {_GAP}, True
+        elif op is _sre.IN and all(o is _sre.LITERAL for o, _ in av):  # type: ignore[attr-defined]
+            add, complete = {chr(a) for _, a in av}, True  # type: ignore[attr-defined]
+        elif op is _sre.SUBPATTERN and not av[1] and not av[2]:  # type: ignore[index]  # no inline flags
+            add, complete = _literal_prefixes(av[3].data)  # type: ignore[index]
+        elif op is _sre.BRANCH:
+            add, complete = set(), True
+            for alt in av[1]:  # type: ignore[index]
+                sub, sub_complete = _literal_prefixes(alt.data)
+                add |= sub
+                complete = complete and sub_complete
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:  # type: ignore[index]
+            add, _ = _literal_prefixes(av[2].data)  # type: ignore[index]
+            complete = False  # one repetition is a prefix; what follows it is not known here
+        else:
+            return out, False
+        combined = {a + b for a in out for b in add}
+        if len(combined) > 8 * _MAX_LITERALS:
+            return out, False
+        out = combined
+        if not complete:
+            return out, False
+    return out, True
+
+
+class LiteralStarts(NamedTuple):
+    """Where the matches of a pattern can start: ``offset`` characters before one of ``literals``, or
+    before a ``word`` that ends a run of white space followed by ``literal`` (each of ``spaced``:
+    "in\\s+comparison" is found as "comparison", then checked for "in" and white space before it)."""
+
+    literals: tuple[str, ...]
+    spaced: tuple[tuple[str, str], ...]  # (literal, word before it)
+    folded: bool  # the pattern ignores case: the literals are lower-case, looked for in the lower-cased text
+    offset: int  # the pattern opens with one character of a class ("\\s"), then the literal
+
+
+#: pattern → its starts; keyed by ``id`` because hashing a compiled pattern hashes its whole program.
+_STARTS: dict[int, tuple[re.Pattern[str], LiteralStarts | None]] = {}
+#: Items that match exactly one character of a class.
+_ONE_CHAR = ("IN", "ANY", "NOT_LITERAL")
+
+
+def _shortened(starts: set[str]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | None:
+    """``starts`` as strings to look for: a start whose first word is short ("in" of "in\\s+comparison")
+    is looked for by its second word; the others are cut to at most _MAX_LITERALS strings by shortening
+    them to common prefixes, longest first (a string that begins with another one is dropped: its places
+    are found by the shorter one). None if a start gives nothing long enough to look for."""
+    plain: set[str] = set()
+    spaced: set[tuple[str, str]] = set()
+    for start in starts:
+        word, _, rest = start.partition(_GAP)
+        if len(word) >= _MIN_LITERAL or not rest:
+            plain.add(word)
+            continue
+        second = rest.partition(_GAP)[0]
+        if not word or len(second) < _MIN_LITERAL or any(c.isspace() for c in word + second):
+            return None
+        spaced.add((second, word))
+    if plain and min(map(len, plain)) < _MIN_LITERAL or not plain and not spaced:
+        return None
+    room = _MAX_LITERALS - len(spaced)
+    for width in range(max(map(len, plain), default=0), _MIN_LITERAL - 1, -1):
+        cut = {s[:width] for s in plain}
+        kept = tuple(sorted(s for s in cut if not any(o != s and s.startswith(o) for o in cut)))
+        if len(kept) <= room:
+            return kept, tuple(sorted(spaced))
+    return ((), tuple(sorted(spaced))) if not plain and room >= 0 else None
+
+
+def literal_starts(pattern: re.Pattern[str]) -> LiteralStarts | None:
+    """The literal strings one of which every match of ``pattern`` starts with (possibly after one
+    character of a class), or None when the pattern does not say (it opens with ``\\w+`` or a name-shaped
+    group), or its starts are too many or too short.
+
+    Why: ``re`` tries a pattern that opens with a look-behind or ``\\b`` ("(?<![\\w-])(?:outperforms|…)") at
+    every character of the text, 50 ns or more each, and a few dozen such scans of every abstract were a
+    large part of the pipeline's time. ``str.find`` finds a literal word some twenty times faster, so
+    :func:`scan` looks for the literal starts and tries the pattern only where one stands. The starts are
+    read from the pattern's own parse tree, so they cannot drift from it.
+    """
+    known = _STARTS.get(id(pattern))
+    if known is not None and known[0] is pattern:
+        return known[1]
+    result = None
+    if _sre is not None:
+        try:
+            parsed = _sre_parse(pattern.pattern, pattern.flags)
+        except Exception:  # a parser of another Python version: the plain scan is always right
+            parsed = None
+        if parsed is not None:
+            folded = bool((pattern.flags | parsed.state.flags) & re.IGNORECASE)
+            for offset in (0, 1):
+                items = parsed.data[offset:]
+                if offset and not (items and str(parsed.data[0][0]) in _ONE_CHAR):
+                    break
+                starts, _ = _literal_prefixes(items)
+                if folded:
+                    starts = {s.lower() for s in starts} if all(s.isascii() for s in starts) else set()
+                shortened = _shortened(starts) if starts else None
+                if shortened is not None:
+                    result = LiteralStarts(*shortened, folded, offset)
+                    break
+    _STARTS[id(pattern)] = (pattern, result)
+    return result
+
+
+def scan(pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text, pos, endpos)``, found from the pattern's literal starts.
+
+    Same matches, same order: a match can start only where :func:`literal_starts` says, the pattern is
+    tried at those places left to right (``match`` sees the text before ``pos`` as ``search`` does, for
+    look-behinds), and the scan resumes after each match as ``finditer`` does. A pattern that ignores case
+    has its starts looked for in the lower-cased text when that is ASCII (then case-insensitive equality is
+    lower-case equality; other texts get the plain scan).
+    """
+    starts = literal_starts(pattern)
+    if starts is None or starts.folded and not text.isascii():
+        yield from pattern.finditer(text, pos, endpos)
+        return
+    subject = _lowered(text) if starts.folded else text
+    endpos = min(endpos, len(text))
+    places: list[int] = []
+    for lit in starts.literals:
+        i = subject.find(lit, pos + starts.offset, endpos)
+        while i >= 0:
+            places.append(i - starts.offset)
+            i = subject.find(lit, i + 1, endpos)
+    for lit, word in starts.spaced:
+        i = subject.find(lit, pos, endpos)
+        while i >= 0:
+            j = i
+            while j > 0 and subject[j - 1].isspace():
+                j -= 1
+            if j < i and subject.endswith(word, 0, j):
+                places.append(j - len(word) - starts.offset)
+            i = subject.find(lit, i + 1, endpos)
+    if len(starts.literals) + len(starts.spaced) > 1:
+        places.sort()
+    resume = pos
+    for i in places:
+        if i < resume:
+            continue
+        m = pattern.match(text, i, endpos)
+        if m is not None:
+            yield m
+            resume = max(m.end(), i + 1)
 
 
 def anchored_finditer(pattern: re.Pattern[str], anchor: re.Pattern[str], text: str, before: int) -> Iterator[re.Match[str]]:
@@ -142,7 +332,7 @@ def anchored_finditer(pattern: re.Pattern[str], anchor: re.Pattern[str], text: s
     before each anchor gives the same matches several times faster (benchmarks/extract_speed.py).
     """
     last_end = 0
-    for a in anchor.finditer(text):
+    for a in scan(anchor, text):
         m = pattern.search(text, max(last_end, a.start() - before), min(len(text), a.end() + 80))
         while m is not None and m.end() <= last_end:
             m = pattern.search(text, m.end(), min(len(text), a.end() + 80))

@@ -25,11 +25,18 @@ MAX_SYMBOL_RUN = 8
 
 _LONG_CHUNK = re.compile(rf"\S{{{MAX_CHUNK_CHARS + 1},}}")
 _SYMBOL_RUN = re.compile(rf"[^\w\s]{{{MAX_SYMBOL_RUN + 1},}}")
+# The same questions asked the other way round: does the whole text consist of short chunks (of short
+# symbol runs and other characters)? Nearly every text does, and one match that steps over it a chunk at a
+# time (possessive, so it never backtracks) answers that in a third of the time of searching for a long run
+# from every character, which cost a third of the tokenizer's own time on ordinary abstracts.
+_SHORT_CHUNKS = re.compile(rf"\s*+(?:\S{{1,{MAX_CHUNK_CHARS}}}+(?:\s++|\Z))*+\Z")
+_SHORT_SYMBOL_RUNS = re.compile(rf"(?:[\w\s]++|[^\w\s]{{1,{MAX_SYMBOL_RUN}}}+(?![^\w\s]))*+\Z")
 
 
-def _break(text: str, pattern: re.Pattern[str], every: int) -> str:
-    """Turn every ``every``-th character of each ``pattern`` match after the first ``every`` into a space."""
-    if pattern.search(text) is None:
+def _break(text: str, pattern: re.Pattern[str], every: int, clean: re.Pattern[str]) -> str:
+    """Turn every ``every``-th character of each ``pattern`` match after the first ``every`` into a space
+    (``clean`` matches exactly the texts in which ``pattern`` finds nothing)."""
+    if clean.match(text) is not None:
         return text
     parts: list[str] = []
     last = 0
@@ -54,4 +61,5 @@ def defuse(text: str) -> str:
     >>> defuse("%" * 12)
     '%%%%%%%% %%%'
     """
-    return _break(_break(text, _LONG_CHUNK, MAX_CHUNK_CHARS), _SYMBOL_RUN, MAX_SYMBOL_RUN)
+    return _break(_break(text, _LONG_CHUNK, MAX_CHUNK_CHARS, _SHORT_CHUNKS), _SYMBOL_RUN, MAX_SYMBOL_RUN,
+                  _SHORT_SYMBOL_RUNS)

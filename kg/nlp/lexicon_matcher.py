@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import cast
 
 import spacy
@@ -18,7 +18,6 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from kg.lexicon import Lexicon, LexiconEntry, load_lexicon
 from kg.model import EntityType
@@ -76,6 +75,41 @@ def _plurals(names: Iterable[str]) -> list[str]:
 
 
 _SLASHED_WORD = re.compile(r"(?<![\w\-/])[\w\-+.]*\w(?:/[\w\-+.]*\w)+")
+_SPACE = re.compile(r"\s")
+
+
+def _longest_first(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spacy.util.filter_spans`` on ``(start, end)`` token offsets: the longest of overlapping spans
+    (the first of equally long ones), in text order.
+
+    Why: building a ``Span`` for every match only to read its offsets cost more than the filtering.
+    """
+    kept: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for s, e in sorted(spans, key=lambda se: (se[1] - se[0], -se[0]), reverse=True):
+        if s not in seen and e - 1 not in seen:
+            kept.append((s, e))
+            seen.update(range(s, e))
+    return sorted(kept)
+
+
+def _slashed_words(text: str) -> Iterator[re.Match[str]]:
+    """``_SLASHED_WORD.finditer(text)``, searched only in the white-space-delimited chunks that hold a "/".
+
+    Why: the pattern opens with a look-behind, so ``re`` tries it at every character of the abstract; its
+    matches hold a "/" and no white space, and the look-behind sees the white space before a chunk either way.
+    """
+    end = 0
+    slash = text.find("/")
+    while slash >= 0:
+        if slash >= end:
+            start = slash
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            space = _SPACE.search(text, slash)
+            end = space.start() if space else len(text)
+            yield from _SLASHED_WORD.finditer(text, start, end)
+        slash = text.find("/", slash + 1)
 
 
 class LexiconMatcher:
@@ -120,11 +154,12 @@ class LexiconMatcher:
             for match_id, s, e in matcher(doc):
                 matches.setdefault((s, e), doc.vocab.strings[match_id])
         out: list[LexiconMatch] = []
-        for span in filter_spans([doc[s:e] for s, e in matches]):
-            entry = self.lexicon.by_id[matches[(span.start, span.end)]]
-            if len(span) == 1 and span.text.islower() and span.text not in self._lower_names(entry):
+        for s, e in _longest_first(matches):
+            entry = self.lexicon.by_id[matches[(s, e)]]
+            first, last = doc[s], doc[e - 1]
+            if e - s == 1 and first.text.islower() and first.text not in self._lower_names(entry):
                 continue  # "sets a new record" is not ReCoRD: a coined name written all lower-case is prose
-            out.append((span.start_char, span.end_char, entry.type.value, entry.id))
+            out.append((first.idx, last.idx + len(last), entry.type.value, entry.id))
         out += self._slashed(doc, out)
         doc._.kg_lexicon_matches = sorted(out)
         return doc
@@ -136,7 +171,7 @@ class LexiconMatcher:
         if "/" not in text:
             return []
         extra: list[LexiconMatch] = []
-        for m in _SLASHED_WORD.finditer(text):
+        for m in _slashed_words(text):
             if any(s < m.end() and m.start() < e for s, e, _, _ in found):
                 continue  # the lexicon knows the whole ("ViT-B/16", "PSNR/SSIM")
             pos = m.start()

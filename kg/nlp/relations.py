@@ -38,6 +38,7 @@ from kg.nlp.cues import (
     extend_task_span,
     is_name_token,
     load_cues,
+    scan,
 )
 from kg.nlp.sentences import doc_text, sentence_of
 
@@ -470,7 +471,7 @@ def headed_datasets(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[tu
     "Something-Else (SSE), Bridge and Kitchens-50 datasets". The head noun is the type evidence, so no
     member needs to be in the lexicon (a parenthesis after a name, an acronym or a gloss, is skipped)."""
     out: list[tuple[int, int]] = []
-    for head in _DATA_HEAD.finditer(text):
+    for head in scan(_DATA_HEAD, text):
         lo = max(0, head.start() - 160)
         if " and " not in text[lo:head.start()] and " & " not in text[lo:head.start()]:
             continue  # no coordination, no list (and the list pattern is costly to run)
@@ -563,7 +564,7 @@ def introduced_datasets(text: str, taken: Sequence[tuple[int, int]] = ()) -> lis
     type evidence; each item must look like a name (coined, or capitalised) of at most three words."""
     out: list[tuple[int, int]] = []
     generic = load_cues().generic_terms
-    for head in _INTRO_AFTER_HEAD.finditer(text):
+    for head in scan(_INTRO_AFTER_HEAD, text):
         stop = _LIST_REGION_END.search(text, head.end(), head.end() + 160)
         r1 = stop.start() if stop else min(len(text), head.end() + 160)
         for piece in _LIST_PIECE.finditer(text, head.end(), r1):
@@ -921,7 +922,7 @@ def head_noun_tasks(text: str) -> list[tuple[int, int]]:
     head ("X and Y tasks") are each a task.
     """
     out: list[tuple[int, int]] = []
-    for m in _TASK_WORD.finditer(text):
+    for m in scan(_TASK_WORD, text):
         span = _task_phrase_before(text, m.start())
         while span is not None and span not in out:
             out.append(span)
