@@ -213,6 +213,8 @@ def build(
     what every file holds (:mod:`kg.manifest`), so a reader can tell a finished build from an interrupted
     one; rerunning an interrupted build makes every file and the store consistent again.
     """
+    from contextlib import ExitStack
+
     from kg.extract import PAPER_BUDGET
     from kg.io import clean_stale_temporaries
     from kg.lock import build_lock
@@ -246,11 +248,19 @@ def build(
         # What a finished build of the same records already wrote: when nothing is new, it is the answer.
         # (explorer options such as --focus change what graph.html holds: such a build is always a real one)
         reusable = None if fresh or asked else _complete_outputs(out, previous, validate, store)
-        summary = _build_locked(papers, report, out, processes=processes, fresh=fresh, validate=validate,
-                                store=store, progress=progress, scheduler=scheduler, mode=mode,
-                                budget=PAPER_BUDGET if budget is None else budget,
-                                export_options=export_options, reusable=reusable,
-                                previous=None if fresh else previous, full_exports_up_to=full_exports_up_to)
+        with ExitStack() as stack:
+            client = None
+            if scheduler:  # Dask distributed: an address, or "local" for a LocalCluster of `processes` workers
+                if mode != "fast":  # the workers load the default pipeline and check records against its id
+                    raise InputError("--scheduler extracts in the fast mode only; drop --mode or --scheduler")
+                from kg.distributed import dask_client
+
+                client = stack.enter_context(dask_client(scheduler, processes))
+            summary = _build_locked(papers, report, out, processes=processes, fresh=fresh, validate=validate,
+                                    store=store, progress=progress, client=client, mode=mode,
+                                    budget=PAPER_BUDGET if budget is None else budget,
+                                    export_options=export_options, reusable=reusable,
+                                    previous=None if fresh else previous, full_exports_up_to=full_exports_up_to)
         summary.seconds = {"read": read_seconds, **summary.seconds}
         summary.inputs = fingerprint
         summary.export_options = {fmt: dict(opts) for fmt, opts in (export_options or {}).items() if opts}
@@ -407,40 +417,6 @@ def _build_locked(
     validate: bool,
     store: bool,
     progress: ProgressCallback | None,
-    scheduler: str | None,
-    mode: str,
-    budget: float,
-    export_options: dict[str, dict[str, Any]] | None = None,
-    reusable: dict[str, Any] | None = None,
-    previous: dict[str, Any] | None = None,
-    full_exports_up_to: int = FULL_EXPORTS_UP_TO,
-) -> BuildSummary:
-    from contextlib import ExitStack
-
-    with ExitStack() as stack:
-        client = None
-        if scheduler:  # Dask distributed: a scheduler address, or "local" for a LocalCluster of `processes` workers
-            if mode != "fast":
-                raise InputError("--scheduler extracts in the fast mode only; drop --mode or --scheduler")
-            from kg.distributed import dask_client
-
-            client = stack.enter_context(dask_client(scheduler, processes))
-        return _extract_and_assemble(
-            papers, report, out, processes=processes, fresh=fresh, validate=validate, store=store,
-            progress=progress, client=client, mode=mode, budget=budget, export_options=export_options,
-            reusable=reusable, previous=previous, full_exports_up_to=full_exports_up_to)
-
-
-def _extract_and_assemble(
-    papers: list[Paper],
-    report: SkipReport,
-    out: Path,
-    *,
-    processes: int,
-    fresh: bool,
-    validate: bool,
-    store: bool,
-    progress: ProgressCallback | None,
     client: Any,
     mode: str,
     budget: float,
@@ -449,6 +425,8 @@ def _extract_and_assemble(
     previous: dict[str, Any] | None,
     full_exports_up_to: int,
 ) -> BuildSummary:
+    """Extract what is new into shards, then assemble (or find that the last build's outputs stand).
+    ``client``: a Dask client (:func:`kg.distributed.dask_client`) that extracts and writes triples, or None."""
     from kg.extract import extract_papers, extractor_id
     from kg.shards import Shards
 
@@ -477,8 +455,6 @@ def _extract_and_assemble(
         dirty |= where
     extract_report = SkipReport()
     if client is not None:  # Dask distributed
-        if mode != "fast":  # the workers load the default pipeline and check records against its extractor id
-            raise InputError("--scheduler extracts in the fast mode only; drop --mode or --scheduler")
         from kg.distributed import extract_on_cluster
 
         records_in = extract_on_cluster(todo, client, budget=budget, report=extract_report)

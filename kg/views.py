@@ -453,20 +453,23 @@ def find_node(store: Store, name_or_iri: str) -> str:
                      "try `kg query entity-aliases` for the names in the graph")
 
 
-def _named_by(store: Store, papers: Iterable[str]) -> set[str]:
+def _linked(store: Store, nodes: Iterable[str], given: str) -> set[str]:
+    """The other ends of the paper → entity relations of ``nodes``: ``given`` is ``"p"`` (nodes are papers,
+    answer their entities) or ``"e"`` (nodes are entities, answer the papers naming them)."""
+    free = "e" if given == "p" else "p"
     out: set[str] = set()
-    for batch in _batches(papers):
-        out |= {r[0].value for r in _select(store, f"SELECT DISTINCT ?e WHERE {{ VALUES ?p {{ {_values(batch)} }} "
-                                                   f"?p {_REL_PATH} ?e }}")}
+    for batch in _batches(nodes):
+        out |= {r[0].value for r in _select(store, f"SELECT DISTINCT ?{free} WHERE {{ VALUES ?{given} "
+                                                   f"{{ {_values(batch)} }} ?p {_REL_PATH} ?e }}")}
     return out
+
+
+def _named_by(store: Store, papers: Iterable[str]) -> set[str]:
+    return _linked(store, papers, "p")
 
 
 def _naming(store: Store, entities: Iterable[str]) -> set[str]:
-    out: set[str] = set()
-    for batch in _batches(entities):
-        out |= {r[0].value for r in _select(store, f"SELECT DISTINCT ?p WHERE {{ VALUES ?e {{ {_values(batch)} }} "
-                                                   f"?p {_REL_PATH} ?e }}")}
-    return out
+    return _linked(store, entities, "e")
 
 
 def neighbourhood_view(store: Store, name_or_iri: str, hops: int = 1) -> KnowledgeGraph:
