@@ -20,11 +20,13 @@ import heapq
 import json
 import logging
 import shutil
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 from kg.graph import PAPER_RELATIONS
 from kg.io import atomic_write
@@ -32,6 +34,7 @@ from kg.link import Linking, link_names
 from kg.model import EntityType
 from kg.shards import Shards, resolution_signature
 from kg.triples import RELATED, TYPE, kg, linking_lines, paper_lines
+from kg.vocab import entity_iri
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +83,12 @@ def _rewrite(path: Path, lines: list[str]) -> Change:
 
 #: Maps a function over shard jobs, yielding the results in order: ``map`` in this process, a process pool
 #: (``--processes``) or Dask workers (``--scheduler``). A job is (shard name, the shard's records text).
-ShardMap = Callable[[Iterable[tuple[str, str]]], Iterator[list[str]]]
+ShardResult = tuple[list[str], dict[str, Any]]  # a shard's sorted triples and their tally
+ShardMap = Callable[[Iterable[tuple[str, str]]], Iterator[ShardResult]]
 
 
 def shard_lines(records_text: str, linking: Linking) -> list[str]:
-    """The sorted, distinct triples of one shard's records (JSON Lines text): the unit of work that runs
-    wherever the records are (this process, a pool worker, a Dask worker), given the linking tables."""
+    """The sorted, distinct triples of one shard's records (JSON Lines text), given the linking tables."""
     from kg.model import Extraction
 
     lines: set[str] = set()
@@ -95,18 +98,103 @@ def shard_lines(records_text: str, linking: Linking) -> list[str]:
     return sorted(lines)
 
 
+def shard_job(records_text: str, linking: Linking) -> tuple[list[str], dict[str, Any]]:
+    """The unit of work that runs wherever the records are (this process, a pool worker, a Dask worker):
+    one shard's sorted triples and their :func:`tally`."""
+    lines = shard_lines(records_text, linking)
+    return lines, tally(lines)
+
+
+_REL = {kg(r): r for r in PAPER_RELATIONS}
+_PROPOSES, _BEATS, _CLAIMS, _WINNER, _LOSER = (kg(t) for t in ("proposes", "beats", "claims", "winner", "loser"))
+_METHOD_IRI = "<" + str(entity_iri(EntityType.METHOD, "x"))[: -len("x")]
+
+
+def tally(lines: Iterable[str]) -> dict[str, Any]:
+    """What the graph counts and the entity-level views need of a set of triples, counted in one pass.
+
+    ``counts``: triples per predicate and per class (:func:`graph_counts`); ``named``: distinct papers
+    naming each entity through a paper relation; ``edges``: paper → entity edges per entity (the explorer's
+    ranking); ``co_usage``: (a, b, papers naming both) with a < b; ``beats``: (winner, loser, papers), as
+    :func:`kg.analytics.beats_graph` counts them (comparison claims; a paper without any: its proposed
+    methods × what it beats). The same numbers as the SPARQL aggregates of :mod:`kg.views`, made while the
+    triples are in hand, so a build past its size bound sums small per-shard tallies instead of scanning
+    the store; a paper's triples are all in its shard, so the tallies of shards add up.
+    """
+    counts: Counter[str] = Counter()
+    by_paper: dict[str, set[str]] = defaultdict(set)
+    edges: Counter[str] = Counter()
+    proposed: dict[str, set[str]] = defaultdict(set)
+    beaten: dict[str, set[str]] = defaultdict(set)
+    claims: dict[str, list[str]] = defaultdict(list)
+    winner: dict[str, str] = {}
+    loser: dict[str, str] = {}
+    for line in lines:
+        subj, pred, rest = line.split(" ", 2)
+        obj = rest[:-3]
+        counts["a " + obj if pred == TYPE else pred] += 1
+        if pred in _REL:
+            by_paper[subj].add(obj)
+            edges[obj] += 1
+            if pred == _PROPOSES and obj.startswith(_METHOD_IRI):
+                proposed[subj].add(obj)
+            elif pred == _BEATS:
+                beaten[subj].add(obj)
+        elif pred == _CLAIMS:
+            claims[subj].append(obj)
+        elif pred == _WINNER:
+            winner[subj] = obj
+        elif pred == _LOSER:
+            loser[subj] = obj
+    named: Counter[str] = Counter(e for ents in by_paper.values() for e in ents)
+    # pairs ordered as SPARQL's STR(?a) < STR(?b): by the IRI text, without the N-Triples brackets (with them,
+    # "<…cifar-100>" would sort before "<…cifar-10>")
+    co: Counter[tuple[str, str]] = Counter(
+        pair for ents in by_paper.values() for pair in combinations(sorted(ents, key=lambda e: e[1:-1]), 2))
+    beats: Counter[tuple[str, str]] = Counter()
+    for paper in set(by_paper) | set(claims):
+        if claims.get(paper):
+            pairs = {(winner[c], loser[c]) for c in claims[paper] if c in winner and c in loser}
+        else:
+            pairs = {(w, lo) for w in proposed.get(paper, ()) for lo in beaten.get(paper, ())}
+        beats.update(pair for pair in pairs if pair[0] != pair[1])
+    strip = lambda term: term[1:-1]  # noqa: E731 - "<iri>" → "iri"
+    return {"counts": dict(counts), "named": {strip(e): n for e, n in named.items()},
+            "edges": {strip(e): n for e, n in edges.items()},
+            "co_usage": sorted([strip(a), strip(b), n] for (a, b), n in co.items()),
+            "beats": sorted([strip(w), strip(lo), n] for (w, lo), n in beats.items())}
+
+
+def add_tallies(tallies: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The tally of the union of disjoint sets of triples (shards: each paper's triples are in one)."""
+    counts: Counter[str] = Counter()
+    named: Counter[str] = Counter()
+    edges: Counter[str] = Counter()
+    co: Counter[tuple[str, str]] = Counter()
+    beats: Counter[tuple[str, str]] = Counter()
+    for t in tallies:
+        counts.update(t["counts"])
+        named.update(t["named"])
+        edges.update(t["edges"])
+        co.update({(a, b): n for a, b, n in t["co_usage"]})
+        beats.update({(w, lo): n for w, lo, n in t["beats"]})
+    return {"counts": dict(counts), "named": dict(named), "edges": dict(edges),
+            "co_usage": sorted([a, b, n] for (a, b), n in co.items()),
+            "beats": sorted([w, lo, n] for (w, lo), n in beats.items())}
+
+
 def local_map(linking: Linking) -> ShardMap:
-    def run(jobs: Iterable[tuple[str, str]]) -> Iterator[list[str]]:
+    def run(jobs: Iterable[tuple[str, str]]) -> Iterator[ShardResult]:
         for _, text in jobs:
-            yield shard_lines(text, linking)
+            yield shard_job(text, linking)
     return run
 
 
-def windowed(submit: Callable[[tuple[str, str]], Callable[[], list[str]]], jobs: Iterable[tuple[str, str]],
-             window: int) -> Iterator[list[str]]:
+def windowed(submit: Callable[[tuple[str, str]], Callable[[], ShardResult]], jobs: Iterable[tuple[str, str]],
+             window: int) -> Iterator[ShardResult]:
     """Results of ``submit(job)()`` in job order, with at most ``window`` jobs in flight: a build never holds
     more than ``window`` shards' records and triples at once, however many shards it renders."""
-    pending: deque[Callable[[], list[str]]] = deque()
+    pending: deque[Callable[[], ShardResult]] = deque()
     for job in jobs:
         pending.append(submit(job))
         if len(pending) >= window:
@@ -123,9 +211,9 @@ def _pool_init(linking: Linking) -> None:
     _POOL_LINKING = linking
 
 
-def _pool_job(text: str) -> list[str]:
+def _pool_job(text: str) -> ShardResult:
     assert _POOL_LINKING is not None
-    return shard_lines(text, _POOL_LINKING)
+    return shard_job(text, _POOL_LINKING)
 
 
 @contextmanager
@@ -136,7 +224,7 @@ def process_map(linking: Linking, processes: int) -> Iterator[ShardMap]:
 
     _pool_init(linking)
     with mp.get_context("fork").Pool(processes) as pool:
-        def run(jobs: Iterable[tuple[str, str]]) -> Iterator[list[str]]:
+        def run(jobs: Iterable[tuple[str, str]]) -> Iterator[ShardResult]:
             return windowed(lambda job: pool.apply_async(_pool_job, (job[1],)).get, jobs, 2 * processes)
         yield run
 
@@ -168,16 +256,35 @@ def render(shards: Shards, linking: Linking, dirty: Iterable[str] = (), shard_ma
             yield shard, shards.records_path(shard).read_text(encoding="utf-8")
 
     results = (shard_map or local_map(linking))(jobs())
-    for (shard, sig), lines in zip(todo, results, strict=True):
+    for (shard, sig), (lines, counted) in zip(todo, results, strict=True):
         out.triples += len(lines)
         change = _rewrite(shards.nt_path(shard), lines)
-        with atomic_write(shards.sig_path(shard)) as fh:
+        with atomic_write(shards.tally_path(shard)) as fh:
+            json.dump(counted, fh, ensure_ascii=False)
+        with atomic_write(shards.sig_path(shard)) as fh:  # last: a shard with this signature is complete
             fh.write(sig + "\n")
         out.shards_written.append(shard)
         out.papers_written += [p.paper for p in shards.paper_names(shard)]
         if change.removed or change.added:
             out.changes.append(change)
     return out
+
+
+def graph_tally(shards: Shards) -> dict[str, Any]:
+    """The tally of the whole graph: the entities file's and every shard's (each read from its tally file,
+    made again from its triples if it is missing). Costs the size of the tallies, not of the graph."""
+    def shard_tallies() -> Iterator[dict[str, Any]]:
+        yield tally(_read_lines(shards.entities_path))
+        for shard in shards.names():
+            path = shards.tally_path(shard)
+            if path.is_file():
+                yield json.loads(path.read_text(encoding="utf-8"))
+            else:
+                counted = tally(_read_lines(shards.nt_path(shard)))
+                with atomic_write(path) as fh:
+                    json.dump(counted, fh, ensure_ascii=False)
+                yield counted
+    return add_tallies(shard_tallies())
 
 
 def merge_ntriples(shards: Shards, path: Path) -> Counter[str]:
@@ -214,9 +321,9 @@ def graph_counts(counts: Counter[str]) -> dict[str, int]:
     return out
 
 
-def update_store(store_dir: Path, rendered: Rendered, graph_nt: Path, *, incremental: bool) -> dict[str, int]:
-    """Bring the store to the triples of ``graph_nt``: by the changes of this build when ``incremental``
-    (the store holds the previous build exactly), else by loading ``graph_nt`` into an empty store."""
+def update_store(store_dir: Path, rendered: Rendered, sources: list[Path], *, incremental: bool) -> dict[str, int]:
+    """Bring the store to the triples of the N-Triples files ``sources``: by the changes of this build when
+    ``incremental`` (the store holds the previous build exactly), else by loading them into an empty store."""
     import pyoxigraph as ox
 
     nt = ox.RdfFormat.N_TRIPLES
@@ -224,7 +331,9 @@ def update_store(store_dir: Path, rendered: Rendered, graph_nt: Path, *, increme
         if store_dir.exists():
             shutil.rmtree(store_dir)
         store = ox.Store(str(store_dir))
-        store.bulk_load(path=str(graph_nt), format=nt)
+        for source in sources:
+            if source.is_file():
+                store.bulk_load(path=str(source), format=nt)
         store.flush()
         held = len(store)
         del store

@@ -106,12 +106,12 @@ def extract_on_cluster(
 def cluster_map(client: Any, linking: Linking) -> ShardMap:
     """A :data:`kg.assemble.ShardMap` on the cluster: the linking tables go to every worker once
     (``scatter(broadcast=True)``), then each shard's records text goes to one worker and its sorted triples
-    come back; at most two shards per worker are in flight. Workers need no shared file system."""
-    from kg.assemble import shard_lines, windowed
+    and their tally come back; at most two shards per worker are in flight. Workers need no shared file system."""
+    from kg.assemble import ShardResult, shard_job, windowed
 
     [tables] = client.scatter([linking], broadcast=True)
     window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
 
-    def run(jobs: Iterable[tuple[str, str]]) -> Iterator[list[str]]:
-        return windowed(lambda job: client.submit(shard_lines, job[1], tables, pure=False).result, jobs, window)
+    def run(jobs: Iterable[tuple[str, str]]) -> Iterator[ShardResult]:
+        return windowed(lambda job: client.submit(shard_job, job[1], tables, pure=False).result, jobs, window)
     return run

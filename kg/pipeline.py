@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # heavy imports stay lazy
     from spacy.language import Language
 
     from kg.graph import KnowledgeGraph
+    from kg.link import Linking
     from kg.shards import Shards
 
 log = logging.getLogger(__name__)
@@ -491,9 +492,10 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
               *, validate: bool, store: bool, export_options: dict[str, dict[str, Any]] | None,
               full_exports_up_to: int, processes: int = 1, client: Any = None) -> None:
     """Linking, triples, ``graph.nt``, store, validation and views: everything after extraction."""
+    from collections import Counter
     from contextlib import ExitStack
 
-    from kg.assemble import graph_counts, link_shards, merge_ntriples, process_map, render, update_store
+    from kg.assemble import graph_counts, graph_tally, link_shards, merge_ntriples, process_map, render, update_store
     from kg.export import BUILD_FORMATS, FILENAMES, export_all
     from kg.export.rdf import turtle_from_ntriples
 
@@ -512,25 +514,30 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
         rendered = render(shards, linking, dirty, shard_map)
     summary.shards = {"record shards": len(shards.names()), "triples files written": len(rendered.shards_written),
                       "papers written as triples": len(rendered.papers_written)}
+    whole = graph_tally(shards)
+    summary.graph_counts = graph_counts(Counter(whole["counts"]))
+    small = summary.papers_total <= full_exports_up_to
     graph_nt = out / FILENAMES["ntriples"]
-    predicates = merge_ntriples(shards, graph_nt)
-    summary.graph_counts = graph_counts(predicates)
-    summary.seconds["graph"] = time.perf_counter() - t0
     summary.files = {f"records/{s}": shards.records_path(s) for s in shards.names()}
     summary.files.update({f"names/{s}": shards.names_path(s) for s in shards.names()})
     summary.files.update({f"triples/{s}": shards.nt_path(s) for s in shards.names()})
     summary.files["entities"] = shards.entities_path
-    summary.files["ntriples"] = graph_nt
+    if small:  # one sorted file; past the bound the shard files are the N-Triples (kg export -f ntriples joins them)
+        merge_ntriples(shards, graph_nt)
+        summary.files["ntriples"] = graph_nt
+    else:
+        graph_nt.unlink(missing_ok=True)
+    summary.seconds["graph"] = time.perf_counter() - t0
 
     if store:
         log.info("build stage: store")
         t0 = time.perf_counter()
         incremental = _store_matches(out / STORE_DIR, previous)
-        summary.store = update_store(out / STORE_DIR, rendered, graph_nt, incremental=incremental)
+        sources = [shards.entities_path, *(shards.nt_path(s) for s in shards.names())]
+        summary.store = update_store(out / STORE_DIR, rendered, sources, incremental=incremental)
         summary.files["store"] = out / STORE_DIR
         summary.seconds["store"] = time.perf_counter() - t0
 
-    small = summary.papers_total <= full_exports_up_to
     log.info("build stage: export")
     t0 = time.perf_counter()
     graph = None
@@ -544,7 +551,7 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
         formats = tuple(f for f in BUILD_FORMATS if f not in ("ntriples", "turtle"))
         summary.files.update(export_all(graph, out, formats, options=export_options))
     elif store:
-        summary.files.update(_bounded_views(out, (export_options or {}).get("html") or {}))
+        summary.files.update(_bounded_views(out, (export_options or {}).get("html") or {}, whole, linking))
         summary.views.append(f"{summary.papers_total} papers > --full-exports-up-to {full_exports_up_to}: graph.html "
                              f"holds the entities named by most papers and their papers, {ENTITY_GRAPHML} the "
                              f"entity-level graph (co-usage and beats weights); get the paper-level files with "
@@ -586,22 +593,29 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
 ENTITY_GRAPHML = "entities.graphml"
 
 
-def _bounded_views(out: Path, html_options: dict[str, Any]) -> dict[str, Path]:
-    """The explorer page of the most-named entities (or ``--focus``'s neighbourhood) and the entity-level
-    GraphML, read from the store: their cost follows their bounds, not the corpus."""
+def _bounded_views(out: Path, html_options: dict[str, Any], whole: dict[str, Any], linking: Linking
+                   ) -> dict[str, Path]:
+    """The explorer page of the most-named entities (or ``--focus``'s neighbourhood), read from the store
+    (its cost follows its bounds), and the entity-level GraphML. The counts both rank by come from the
+    per-shard tallies (``whole``), so neither scans the store: that made up most of adding 1,000 papers to a
+    100k-paper build."""
     from kg.export import FILENAMES
     from kg.export.html import MAX_ENTITIES, write_html
     from kg.store import Store
-    from kg.views import neighbourhood_view, top_view, write_entity_graphml
+    from kg.triples import entity_node
+    from kg.views import neighbourhood_view, projection_graph, top_view, write_projection
 
+    entities = {entity_node(e)[1:-1]: (e.type.value, e.label) for e in linking.entities.values()}
+    named, edges = whole["named"], whole["edges"]
     with Store.open_read_only(out / STORE_DIR) as st:
         if html_options.get("focus"):
             view = neighbourhood_view(st, str(html_options["focus"]))
         else:
-            view = top_view(st, int(html_options.get("max_entities") or MAX_ENTITIES))
+            ranking = [(iri, edges.get(iri, 0), named.get(iri, 0)) for iri in entities]
+            view = top_view(st, int(html_options.get("max_entities") or MAX_ENTITIES), ranking=ranking)
         page = write_html(view, out / FILENAMES["html"])
-        entities = write_entity_graphml(st, out / ENTITY_GRAPHML)
-    return {"html": page, "entity-graphml": entities}
+    projection = projection_graph(entities, named, map(tuple, whole["co_usage"]), map(tuple, whole["beats"]))
+    return {"html": page, "entity-graphml": write_projection(projection, out / ENTITY_GRAPHML)}
 
 
 def _store_matches(store_dir: Path, previous: dict[str, Any] | None) -> bool:

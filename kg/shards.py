@@ -6,6 +6,7 @@ Layout under an output directory::
     records/part-00000.names.jsonl  per paper: its id, extractor id and its entities' names (kg.link.NameRecord)
     triples/part-00000.nt           the shard's N-Triples (kg.triples), sorted
     triples/part-00000.sig          what those triples were resolved against (see :func:`resolution_signature`)
+    triples/part-00000.tally.json   counts of those triples for the graph counts and entity views (kg.assemble.tally)
     triples/entities.nt             every canonical entity's description and skos:related links
 
 Why shards: a build of a million papers must never hold them all as Python objects, and adding papers must
@@ -95,6 +96,9 @@ class Shards:
     def sig_path(self, shard: str) -> Path:
         return self.triples_dir / f"{shard}.sig"
 
+    def tally_path(self, shard: str) -> Path:
+        return self.triples_dir / f"{shard}.tally.json"
+
     @property
     def entities_path(self) -> Path:
         return self.triples_dir / ENTITIES_FILE
@@ -148,7 +152,8 @@ class Shards:
         return len(ordered)
 
     def remove(self, shard: str) -> None:
-        for path in (self.records_path(shard), self.names_path(shard), self.nt_path(shard), self.sig_path(shard)):
+        for path in (self.records_path(shard), self.names_path(shard), self.nt_path(shard), self.sig_path(shard),
+                     self.tally_path(shard)):
             path.unlink(missing_ok=True)
 
     def clear(self) -> None:

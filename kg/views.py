@@ -378,7 +378,8 @@ def _attrs(kind: str, note: str, totals: dict[str, int], **bounds: Any) -> dict[
     return {"view": kind, VIEW_NOTE: note, **{TOTAL_PREFIX + t: n for t, n in totals.items()}, **bounds}
 
 
-def top_view(store: Store, max_entities: int = MAX_ENTITIES, max_papers: int = MAX_PAPERS) -> KnowledgeGraph:
+def top_view(store: Store, max_entities: int = MAX_ENTITIES, max_papers: int = MAX_PAPERS,
+             ranking: Iterable[tuple[str, int, int]] | None = None) -> KnowledgeGraph:
     """The ``max_entities`` entities named by the most papers and the (at most ``max_papers``) papers linked
     to most of them, with those papers' results and comparisons: what the explorer page shows.
 
@@ -388,18 +389,23 @@ def top_view(store: Store, max_entities: int = MAX_ENTITIES, max_papers: int = M
     chosen nodes are then read with batched CONSTRUCTs, so the Python objects made are bounded by the
     bounds, not by the store. The ranking itself scans the paper → entity triples once (an aggregate over
     the store: no index gives "most-named" for free).
+    ``ranking`` (entity IRI, paper → entity edges, distinct papers) for every entity replaces that aggregate
+    when the counts are already known (``kg build`` sums them from per-shard tallies).
     """
     totals = store_totals(store)
     n_entities = sum(totals[t] for t in ENTITY_TYPES)
     fits = n_entities <= max_entities and totals["Paper"] <= max_papers
     # One aggregate ranks the entities (edges, as the page counts) and gives their distinct papers (n_papers).
-    ranked = _select(store, f"""
-        SELECT ?e (COUNT(?p) AS ?n) (COUNT(DISTINCT ?p) AS ?d) WHERE {{
-          {{ SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {_ENTITY_CLASS_VALUES} }} ?e a ?t }} }}
-          OPTIONAL {_REL_UNION}
-        }} GROUP BY ?e ORDER BY DESC(?n) ?e {"" if fits else f"LIMIT {int(max_entities)}"}""")
-    top = [r[0].value for r in ranked]
-    counts = {r[0].value: _int(r[2]) for r in ranked}
+    if ranking is None:
+        ranked = [(r[0].value, _int(r[1]), _int(r[2])) for r in _select(store, f"""
+            SELECT ?e (COUNT(?p) AS ?n) (COUNT(DISTINCT ?p) AS ?d) WHERE {{
+              {{ SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {_ENTITY_CLASS_VALUES} }} ?e a ?t }} }}
+              OPTIONAL {_REL_UNION}
+            }} GROUP BY ?e ORDER BY DESC(?n) ?e {"" if fits else f"LIMIT {int(max_entities)}"}""")]
+    else:
+        ranked = sorted(ranking, key=lambda r: (-r[1], r[0]))[: None if fits else max_entities]
+    top = [r[0] for r in ranked]
+    counts = {r[0]: r[2] for r in ranked}
     bounds = {"max_entities": max_entities, "max_papers": max_papers}
     if fits:
         papers = {r[0].value for r in _select(store, "SELECT ?p WHERE { ?p a kg:Paper }")}
@@ -561,7 +567,6 @@ def entity_projection(store: Store, min_weight: int = 1) -> nx.MultiDiGraph:
     """
     if min_weight < 1:
         raise GraphError(f"min_weight must be at least 1, not {min_weight}")
-    g = nx.MultiDiGraph()
     kinds: dict[str, str] = {}
     labels: dict[str, str] = {}
     for e, t, label in _select(store, "SELECT ?e ?t ?l WHERE { VALUES ?t { kg:Method kg:Dataset kg:Benchmark "
@@ -572,25 +577,40 @@ def entity_projection(store: Store, min_weight: int = 1) -> nx.MultiDiGraph:
         labels[e.value] = str(label.value)
     per_entity = f"SELECT ?e (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p {_REL_PATH} ?e }} GROUP BY ?e"
     counts = {r[0].value: _int(r[1]) for r in _select(store, per_entity)}
-    for e in sorted(kinds):
-        g.add_node(e, label=labels[e], type=kinds[e], n_papers=counts.get(e, 0))
+    return projection_graph({e: (kinds[e], labels[e]) for e in kinds}, counts, _co_usage(store, min_weight),
+                            _beats(store), min_weight)
+
+
+def projection_graph(entities: dict[str, tuple[str, str]], named: dict[str, int],
+                     co_usage: Iterable[tuple[str, str, int]], beats: Iterable[tuple[str, str, int]],
+                     min_weight: int = 1) -> nx.MultiDiGraph:
+    """The graph of :func:`entity_projection` from its counts, wherever they were made: ``entities`` maps an
+    entity IRI to (type, label); ``named`` to its papers; pairs under ``min_weight`` co-usage are left out.
+    (``kg build`` past its size bound passes the per-shard tallies of :func:`kg.assemble.tally`.)"""
+    g = nx.MultiDiGraph()
+    for e in sorted(entities):
+        g.add_node(e, label=entities[e][1], type=entities[e][0], n_papers=named.get(e, 0))
     n_co = n_beats = 0
-    for a, b, n in sorted(_co_usage(store, min_weight)):
-        if a in kinds and b in kinds:
+    for a, b, n in sorted(co_usage):
+        if a in entities and b in entities and n >= min_weight:
             g.add_edge(a, b, key=CO_USAGE, relation=CO_USAGE, weight=n)
             n_co += 1
-    for w, loser, n in sorted(_beats(store)):
-        if w in kinds and loser in kinds:
+    for w, loser, n in sorted(beats):
+        if w in entities and loser in entities:
             g.add_edge(w, loser, key=BEATS, relation=BEATS, weight=n)
             n_beats += 1
-    g.graph.update({"description": PROJECTION_DESCRIPTION, "min_weight": min_weight, "entities": len(kinds),
+    g.graph.update({"description": PROJECTION_DESCRIPTION, "min_weight": min_weight, "entities": len(entities),
                     "co_usage_edges": n_co, "beats_edges": n_beats})
     return g
 
 
 def write_entity_graphml(store: Store, path: Path, min_weight: int = 1) -> Path:
     """Write :func:`entity_projection` as GraphML (networkx, Gephi, igraph, yEd read it), atomically."""
-    g = entity_projection(store, min_weight)
+    return write_projection(entity_projection(store, min_weight), path)
+
+
+def write_projection(g: nx.MultiDiGraph, path: Path) -> Path:
+    """Write an entity projection (:func:`projection_graph`) as GraphML, atomically."""
     for _, attrs in g.nodes(data=True):
         if XML_UNSAFE.search(attrs["label"]):
             attrs["label"] = xml_safe(attrs["label"])

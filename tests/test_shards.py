@@ -9,14 +9,17 @@ two ways. The streaming writer must give the same text, byte for byte.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from typer.testing import CliRunner
 
 import kg.shards
 from kg.assemble import graph_counts, merge_ntriples
+from kg.cli import app
 from kg.extract import extract_papers
 from kg.graph import KnowledgeGraph
 from kg.link import link, link_names, name_records
@@ -139,11 +142,28 @@ def test_a_graph_past_the_bound_gets_views_not_full_exports(records, tmp_path):
     assert (out / "graph.graphml").is_file() and not (out / "entities.graphml").exists()
     summary = build([papers], out, full_exports_up_to=5, fresh=True)
     assert summary.conforms is True  # checked by the SPARQL form of the shapes in the store
-    assert (out / "graph.nt").is_file() and (out / "store").is_dir()
+    assert (out / "store").is_dir() and (out / "triples" / "part-00000.nt").is_file()
     for name in ("graph.jsonld", "graph.ttl", "graph.graphml", "nodes.csv"):  # the small build's: removed
         assert not (out / name).exists(), name
     assert summary.papers_total == small.papers_total == 6
     assert "--full-exports-up-to 5" in summary.views[0] and "kg export" in summary.views[0]
+    assert not (out / "graph.nt").exists()  # the shard files are the N-Triples; counts come from their tallies
+    assert summary.graph_counts == small.graph_counts
+    # the entity-level GraphML from the tallies equals the projection Oxigraph aggregates from the store
+    from kg.store import Store
+    from kg.views import entity_projection
+
+    with Store.open_read_only(out / "store") as st:
+        from_store = entity_projection(st)
+    from_tallies = nx.read_graphml(out / "entities.graphml", force_multigraph=True)
+    assert {n: (d["type"], d["label"], d["n_papers"]) for n, d in from_tallies.nodes(data=True)} == {
+        n: (d["type"], d["label"], d["n_papers"]) for n, d in from_store.nodes(data=True)}
+    assert sorted((u, v, k, d["weight"]) for u, v, k, d in from_tallies.edges(keys=True, data=True)) == sorted(
+        (u, v, k, d["weight"]) for u, v, k, d in from_store.edges(keys=True, data=True))
+    # kg export joins the shards for the paper-level RDF on request
+    res = CliRunner().invoke(app, ["export", str(out), "-f", "ntriples", "-f", "turtle"])
+    assert res.exit_code == 0, res.output
+    assert _loaded(out / "graph.nt") == _store_triples(out / "store")
     entities = nx.read_graphml(out / "entities.graphml")
     assert {d["type"] for _, d in entities.nodes(data=True)} <= {"Method", "Dataset", "Benchmark", "Metric", "Task"}
     assert len(entities) == small.graph_counts["entities: Method"] + sum(
@@ -167,3 +187,20 @@ def test_unchanged_inputs_are_not_even_parsed(records, tmp_path):
     assert build([copy], out, validate=False).papers_read == 0  # and now known
     src.write_text(src.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # changed bytes: parsed again
     assert build([src], out, validate=False).papers_read == 2
+
+
+def test_tallies_of_the_sample_give_the_stores_projection_and_ranking(sample_build):
+    """The per-shard tallies count what the SPARQL aggregates of kg.views count, on the whole sample."""
+    from kg.assemble import graph_tally
+    from kg.store import Store
+    from kg.views import entity_projection, projection_graph
+
+    out, summary = sample_build
+    whole = graph_tally(Shards(out))
+    assert graph_counts(Counter(whole["counts"])) == summary.graph_counts
+    with Store.open_read_only(out / "store") as st:
+        from_store = entity_projection(st)
+    entities = {n: (d["type"], d["label"]) for n, d in from_store.nodes(data=True)}
+    from_tallies = projection_graph(entities, whole["named"], map(tuple, whole["co_usage"]), map(tuple, whole["beats"]))
+    assert dict(from_tallies.nodes(data=True)) == dict(from_store.nodes(data=True))
+    assert sorted(from_tallies.edges(keys=True, data=True)) == sorted(from_store.edges(keys=True, data=True))

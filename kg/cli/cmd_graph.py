@@ -38,16 +38,26 @@ def export_cmd(
         err_console.print(f"[bold red]error:[/] unknown format(s) {', '.join(unknown)}; "
                           f"choose from {', '.join(EXPORTERS)}")
         raise typer.Exit(2)
+    from kg.assemble import merge_ntriples
     from kg.export import BUILD_FORMATS, FILENAMES
     from kg.export.rdf import STREAMED_FORMATS, export_ntriples_file
     from kg.manifest import read_manifest
     from kg.pipeline import FULL_EXPORTS_UP_TO
+    from kg.shards import Shards
 
     # Where it is told: --out, else the build directory named (never a default ./output that may hold another build).
     target = out if out is not None else graph if graph.is_dir() else graph.parent
     formats = list(fmt or BUILD_FORMATS)
     files = {}
     nt = graph / FILENAMES["ntriples"] if graph.is_dir() else None
+    if nt is not None and not nt.is_file() and Shards(graph).names() and any(f in STREAMED_FORMATS for f in formats):
+        # past its size bound a build keeps its N-Triples in shards: joined (sorted) into one file on request
+        target.mkdir(parents=True, exist_ok=True)
+        nt = target / FILENAMES["ntriples"]
+        merge_ntriples(Shards(graph), nt)
+        if "ntriples" in formats:
+            files["ntriples"] = nt
+            formats.remove("ntriples")
     if nt is not None and nt.is_file():
         # RDF of a build comes from its graph.nt through Oxigraph (any size); JSON-LD with our @context
         # (rdflib) while the graph is small enough to hold whole.
