@@ -30,10 +30,11 @@ from typing import Any
 
 from kg.graph import PAPER_RELATIONS
 from kg.io import atomic_write
-from kg.link import Linking, link_names
+from kg.link import CanonicalEntity, Linking, link_names
 from kg.model import EntityType
 from kg.shards import Shards, resolution_signature
-from kg.triples import RELATED, TYPE, kg, linking_lines, paper_lines
+from kg.triples import RELATED, TYPE, entity_lines, entity_node, kg, linking_lines, paper_lines
+from kg.validate import ValidationReport
 from kg.vocab import entity_iri
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class Rendered:
     papers_written: list[str] = field(default_factory=list)
     entities: int = 0
     triples: int = 0  # lines written by this build (the total is what merge_ntriples counts)
+    reports: list[ValidationReport] = field(default_factory=list)  # with validate: entities, then each shard
 
 
 def link_shards(shards: Shards) -> Linking:
@@ -83,8 +85,14 @@ def _rewrite(path: Path, lines: list[str]) -> Change:
 
 #: Maps a function over shard jobs, yielding the results in order: ``map`` in this process, a process pool
 #: (``--processes``) or Dask workers (``--scheduler``). A job is (shard name, the shard's records text).
-ShardResult = tuple[list[str], dict[str, Any]]  # a shard's sorted triples and their tally
+#: a shard's sorted triples, their tally, and the shapes' report on them (None when not validating)
+ShardResult = tuple[list[str], dict[str, Any], "ValidationReport | None"]
 ShardMap = Callable[[Iterable[tuple[str, str]]], Iterator[ShardResult]]
+
+
+def run_shard(work: ShardWork, records_text: str) -> ShardResult:
+    """``work(records_text)``: a module-level function, for task schedulers that pickle by reference."""
+    return work(records_text)
 
 
 def shard_lines(records_text: str, linking: Linking) -> list[str]:
@@ -98,11 +106,38 @@ def shard_lines(records_text: str, linking: Linking) -> list[str]:
     return sorted(lines)
 
 
-def shard_job(records_text: str, linking: Linking) -> tuple[list[str], dict[str, Any]]:
-    """The unit of work that runs wherever the records are (this process, a pool worker, a Dask worker):
-    one shard's sorted triples and their :func:`tally`."""
-    lines = shard_lines(records_text, linking)
-    return lines, tally(lines)
+class ShardWork:
+    """What writes (and checks) one shard, wherever it runs: the linking tables and whether to validate.
+
+    Sent once to each worker (a forked pool inherits it; Dask gets it by ``scatter``), then called with one
+    shard's records text at a time.
+    """
+
+    def __init__(self, linking: Linking, validate: bool = False) -> None:
+        self.linking = linking
+        self.validate = validate
+        self._by_iri: dict[str, CanonicalEntity] | None = None
+
+    def __call__(self, records_text: str) -> ShardResult:
+        lines = shard_lines(records_text, self.linking)
+        return lines, tally(lines), self.check(lines) if self.validate else None
+
+    def check(self, lines: list[str]) -> ValidationReport:
+        """The shapes, as SPARQL (:func:`kg.checks.check_store`), over one shard's triples plus the
+        descriptions of the entities they point to: every shape is about one node and its direct neighbours,
+        and a paper's nodes are all in its shard, so this is the answer a check of the whole graph gives for
+        them (DESIGN.md section 5: SHACL per shard, never over the whole graph). Memory: one shard."""
+        import pyoxigraph as ox
+
+        from kg.checks import check_store
+
+        if self._by_iri is None:
+            self._by_iri = {entity_node(e): e for e in self.linking.entities.values()}
+        named = {rest[:-3] for line in lines for rest in (line.split(" ", 2)[2],) if rest[:-3] in self._by_iri}
+        store = ox.Store()
+        text = "".join(lines) + "".join(line for iri in sorted(named) for line in entity_lines(self._by_iri[iri]))
+        store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return check_store(store)
 
 
 _REL = {kg(r): r for r in PAPER_RELATIONS}
@@ -183,10 +218,10 @@ def add_tallies(tallies: Iterable[dict[str, Any]]) -> dict[str, Any]:
             "beats": sorted([w, lo, n] for (w, lo), n in beats.items())}
 
 
-def local_map(linking: Linking) -> ShardMap:
+def local_map(work: ShardWork) -> ShardMap:
     def run(jobs: Iterable[tuple[str, str]]) -> Iterator[ShardResult]:
         for _, text in jobs:
-            yield shard_job(text, linking)
+            yield work(text)
     return run
 
 
@@ -203,41 +238,42 @@ def windowed(submit: Callable[[tuple[str, str]], Callable[[], ShardResult]], job
         yield pending.popleft()()
 
 
-_POOL_LINKING: Linking | None = None
-
-
-def _pool_init(linking: Linking) -> None:
-    global _POOL_LINKING
-    _POOL_LINKING = linking
+_POOL_WORK: ShardWork | None = None
 
 
 def _pool_job(text: str) -> ShardResult:
-    assert _POOL_LINKING is not None
-    return shard_job(text, _POOL_LINKING)
+    assert _POOL_WORK is not None
+    return _POOL_WORK(text)
 
 
 @contextmanager
-def process_map(linking: Linking, processes: int) -> Iterator[ShardMap]:
-    """A :data:`ShardMap` over ``processes`` forked worker processes, which inherit the linking tables
-    (nothing is pickled but each shard's records text and its triples)."""
+def process_map(work: ShardWork, processes: int) -> Iterator[ShardMap]:
+    """A :data:`ShardMap` over ``processes`` forked worker processes, which inherit ``work`` (the linking
+    tables): nothing is pickled but each shard's records text and what comes back."""
     import multiprocessing as mp
 
-    _pool_init(linking)
+    global _POOL_WORK
+    _POOL_WORK = work
     with mp.get_context("fork").Pool(processes) as pool:
         def run(jobs: Iterable[tuple[str, str]]) -> Iterator[ShardResult]:
             return windowed(lambda job: pool.apply_async(_pool_job, (job[1],)).get, jobs, 2 * processes)
         yield run
 
 
-def render(shards: Shards, linking: Linking, dirty: Iterable[str] = (), shard_map: ShardMap | None = None
-           ) -> Rendered:
+def render(shards: Shards, linking: Linking, dirty: Iterable[str] = (), shard_map: ShardMap | None = None,
+           validate: bool = False) -> Rendered:
     """Write the triples files that are missing or out of date (see module docstring); ``dirty`` shards
-    (new or changed records) are always written. ``shard_map`` runs the shards' rendering elsewhere."""
+    (new or changed records) are always written. ``shard_map`` runs the shards' rendering elsewhere (made
+    for a :class:`ShardWork` of the same ``linking`` and ``validate``). With ``validate``, ``report`` holds
+    the shapes' answer for the entities and for every shard written now (the others were checked when they
+    were written)."""
     out = Rendered()
-    entity_lines = sorted(set(linking_lines(linking)))
+    described = sorted(set(linking_lines(linking)))
+    if validate:  # the entities' own shapes (an entity no paper's triple points to is checked only here)
+        out.reports.append(ShardWork(linking, True).check(described))
     out.entities = len(linking.entities)
-    out.triples += len(entity_lines)
-    change = _rewrite(shards.entities_path, entity_lines)
+    out.triples += len(described)
+    change = _rewrite(shards.entities_path, described)
     if change.removed or change.added:
         out.changes.append(change)
     dirty = set(dirty)
@@ -255,8 +291,10 @@ def render(shards: Shards, linking: Linking, dirty: Iterable[str] = (), shard_ma
         for shard, _ in todo:
             yield shard, shards.records_path(shard).read_text(encoding="utf-8")
 
-    results = (shard_map or local_map(linking))(jobs())
-    for (shard, sig), (lines, counted) in zip(todo, results, strict=True):
+    results = (shard_map or local_map(ShardWork(linking, validate)))(jobs())
+    for (shard, sig), (lines, counted, checked) in zip(todo, results, strict=True):
+        if checked is not None:
+            out.reports.append(checked)
         out.triples += len(lines)
         change = _rewrite(shards.nt_path(shard), lines)
         with atomic_write(shards.tally_path(shard)) as fh:

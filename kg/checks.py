@@ -478,4 +478,16 @@ def _report(store: ox.Store, results: tuple[tuple[str, str, str], ...],
                             papers=naming.papers, entities=naming.entities)
 
 
-__all__ = ["ENTITY_CLASS", "check_store", "owned_nodes", "plan_queries"]
+def merge_reports(reports: Iterable[ValidationReport]) -> ValidationReport:
+    """One report for checks of disjoint parts of a graph (shards, the entities): the union of the results
+    (a shared entity's violation found twice counts once), papers and entities named; the texts joined."""
+    reports = list(reports)
+    results = tuple(sorted({r for rep in reports for r in rep.results}))
+    papers = tuple(sorted({p for rep in reports for p in rep.papers}))
+    entities = tuple(sorted({e for rep in reports for e in rep.entities}))
+    text = "\n".join(rep.text for rep in reports if not rep.conforms) or (
+        f"Validation Report (SPARQL checks, {len(reports)} part(s))\nConforms: True")
+    return ValidationReport(not results, len(results), text, results, papers=papers, entities=entities)
+
+
+__all__ = ["ENTITY_CLASS", "check_store", "merge_reports", "owned_nodes", "plan_queries"]

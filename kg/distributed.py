@@ -23,8 +23,7 @@ from kg.errors import KGError
 from kg.model import Extraction, Paper, SkipReport
 
 if TYPE_CHECKING:
-    from kg.assemble import ShardMap
-    from kg.link import Linking
+    from kg.assemble import ShardMap, ShardWork
 
 #: Seconds to wait for a remote scheduler before giving up with a clear error.
 CONNECT_TIMEOUT = 30
@@ -103,15 +102,16 @@ def extract_on_cluster(
         fut.release()
 
 
-def cluster_map(client: Any, linking: Linking) -> ShardMap:
-    """A :data:`kg.assemble.ShardMap` on the cluster: the linking tables go to every worker once
-    (``scatter(broadcast=True)``), then each shard's records text goes to one worker and its sorted triples
-    and their tally come back; at most two shards per worker are in flight. Workers need no shared file system."""
-    from kg.assemble import ShardResult, shard_job, windowed
+def cluster_map(client: Any, work: ShardWork) -> ShardMap:
+    """A :data:`kg.assemble.ShardMap` on the cluster: ``work`` (the linking tables) goes to every worker once
+    (``scatter(broadcast=True)``), then each shard's records text goes to one worker and its sorted triples,
+    tally and shapes report come back; at most two shards per worker are in flight. Workers need no shared
+    file system."""
+    from kg.assemble import ShardResult, run_shard, windowed
 
-    [tables] = client.scatter([linking], broadcast=True)
+    [shared] = client.scatter([work], broadcast=True)
     window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
 
     def run(jobs: Iterable[tuple[str, str]]) -> Iterator[ShardResult]:
-        return windowed(lambda job: client.submit(shard_job, job[1], tables, pure=False).result, jobs, window)
+        return windowed(lambda job: client.submit(run_shard, shared, job[1], pure=False).result, jobs, window)
     return run

@@ -495,28 +495,39 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
     from collections import Counter
     from contextlib import ExitStack
 
-    from kg.assemble import graph_counts, graph_tally, link_shards, merge_ntriples, process_map, render, update_store
+    from kg.assemble import (
+        ShardWork,
+        graph_counts,
+        graph_tally,
+        link_shards,
+        merge_ntriples,
+        process_map,
+        render,
+        update_store,
+    )
     from kg.export import BUILD_FORMATS, FILENAMES, export_all
     from kg.export.rdf import turtle_from_ntriples
 
     log.info("build stage: graph")
     t0 = time.perf_counter()
     linking = link_shards(shards)
+    small = summary.papers_total <= full_exports_up_to
+    # past the bound the shapes are checked per shard, where its triples are written (small: pySHACL below)
+    work = ShardWork(linking, validate=validate and not small)
     with ExitStack() as stack:
         if client is not None:
             from kg.distributed import cluster_map
 
-            shard_map = cluster_map(client, linking)
+            shard_map = cluster_map(client, work)
         elif processes > 1 and len(shards.names()) > 1:
-            shard_map = stack.enter_context(process_map(linking, processes))
+            shard_map = stack.enter_context(process_map(work, processes))
         else:
             shard_map = None
-        rendered = render(shards, linking, dirty, shard_map)
+        rendered = render(shards, linking, dirty, shard_map, validate=work.validate)
     summary.shards = {"record shards": len(shards.names()), "triples files written": len(rendered.shards_written),
                       "papers written as triples": len(rendered.papers_written)}
     whole = graph_tally(shards)
     summary.graph_counts = graph_counts(Counter(whole["counts"]))
-    small = summary.papers_total <= full_exports_up_to
     graph_nt = out / FILENAMES["ntriples"]
     summary.files = {f"records/{s}": shards.records_path(s) for s in shards.names()}
     summary.files.update({f"names/{s}": shards.names_path(s) for s in shards.names()})
@@ -574,14 +585,10 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
             from kg.validate import validate as shacl_validate
 
             result = shacl_validate(graph.to_rdf())
-        elif store:  # past the bound: the same shapes as SPARQL in Oxigraph, for the papers written now
-            from kg.checks import check_store
-            from kg.store import Store
+        else:  # past the bound: checked per shard as it was written (the entities, and the shards written now)
+            from kg.checks import merge_reports
 
-            now = rendered.papers_written
-            scope = None if 2 * len(now) > summary.papers_total else now  # most papers: check all
-            with Store.open_read_only(out / STORE_DIR) as st:
-                result = check_store(st, scope)
+            result = merge_reports(rendered.reports)
         if result is not None:
             summary.conforms, summary.violations = result.conforms, result.n_violations
             if not result.conforms:

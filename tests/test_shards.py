@@ -204,3 +204,18 @@ def test_tallies_of_the_sample_give_the_stores_projection_and_ranking(sample_bui
     from_tallies = projection_graph(entities, whole["named"], map(tuple, whole["co_usage"]), map(tuple, whole["beats"]))
     assert dict(from_tallies.nodes(data=True)) == dict(from_store.nodes(data=True))
     assert sorted(from_tallies.edges(keys=True, data=True)) == sorted(from_store.edges(keys=True, data=True))
+
+
+def test_a_shard_is_checked_with_the_entities_it_names_and_a_violation_names_its_paper(records):
+    from kg.assemble import ShardWork, shard_lines
+    from kg.vocab import paper_iri
+
+    linking = link(records)
+    text = "".join(json.dumps(ex.to_dict()) + "\n" for ex in records[:5])
+    lines = shard_lines(text, linking)
+    work = ShardWork(linking, validate=True)
+    assert work.check(lines).conforms  # the entities it points to come with it (sh:class needs their types)
+    victim = records[2].paper
+    broken = [x for x in lines if not x.startswith(f"<{paper_iri(victim.id)}> <http://purl.org/dc/terms/title>")]
+    report = work.check(broken)
+    assert not report.conforms and report.papers == (victim.id,)
