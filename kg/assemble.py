@@ -150,7 +150,8 @@ def tally(lines: Iterable[str]) -> dict[str, Any]:
 
     ``counts``: triples per predicate and per class (:func:`graph_counts`); ``named``: distinct papers
     naming each entity through a paper relation; ``edges``: paper → entity edges per entity (the explorer's
-    ranking); ``co_usage``: (a, b, papers naming both) with a < b; ``beats``: (winner, loser, papers), as
+    ranking of entities); ``papers``: each paper's edges per entity (its ranking of papers); ``co_usage``:
+    (a, b, papers naming both) with a < b; ``beats``: (winner, loser, papers), as
     :func:`kg.analytics.beats_graph` counts them (comparison claims; a paper without any: its proposed
     methods × what it beats). The same numbers as the SPARQL aggregates of :mod:`kg.views`, made while the
     triples are in hand, so a build past its size bound sums small per-shard tallies instead of scanning
@@ -159,6 +160,7 @@ def tally(lines: Iterable[str]) -> dict[str, Any]:
     counts: Counter[str] = Counter()
     by_paper: dict[str, set[str]] = defaultdict(set)
     edges: Counter[str] = Counter()
+    per_paper: dict[str, Counter[str]] = defaultdict(Counter)
     proposed: dict[str, set[str]] = defaultdict(set)
     beaten: dict[str, set[str]] = defaultdict(set)
     claims: dict[str, list[str]] = defaultdict(list)
@@ -171,6 +173,7 @@ def tally(lines: Iterable[str]) -> dict[str, Any]:
         if pred in _REL:
             by_paper[subj].add(obj)
             edges[obj] += 1
+            per_paper[subj][obj] += 1
             if pred == _PROPOSES and obj.startswith(_METHOD_IRI):
                 proposed[subj].add(obj)
             elif pred == _BEATS:
@@ -197,7 +200,8 @@ def tally(lines: Iterable[str]) -> dict[str, Any]:
     return {"counts": dict(counts), "named": {strip(e): n for e, n in named.items()},
             "edges": {strip(e): n for e, n in edges.items()},
             "co_usage": sorted([strip(a), strip(b), n] for (a, b), n in co.items()),
-            "beats": sorted([strip(w), strip(lo), n] for (w, lo), n in beats.items())}
+            "beats": sorted([strip(w), strip(lo), n] for (w, lo), n in beats.items()),
+            "papers": {strip(p): {strip(e): n for e, n in ents.items()} for p, ents in per_paper.items()}}
 
 
 def add_tallies(tallies: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -207,7 +211,9 @@ def add_tallies(tallies: Iterable[dict[str, Any]]) -> dict[str, Any]:
     edges: Counter[str] = Counter()
     co: Counter[tuple[str, str]] = Counter()
     beats: Counter[tuple[str, str]] = Counter()
+    papers: dict[str, dict[str, int]] = {}
     for t in tallies:
+        papers.update(t.get("papers", {}))  # (each paper's edges are in one shard)
         counts.update(t["counts"])
         named.update(t["named"])
         edges.update(t["edges"])
@@ -215,7 +221,7 @@ def add_tallies(tallies: Iterable[dict[str, Any]]) -> dict[str, Any]:
         beats.update({(w, lo): n for w, lo, n in t["beats"]})
     return {"counts": dict(counts), "named": dict(named), "edges": dict(edges),
             "co_usage": sorted([a, b, n] for (a, b), n in co.items()),
-            "beats": sorted([w, lo, n] for (w, lo), n in beats.items())}
+            "beats": sorted([w, lo, n] for (w, lo), n in beats.items()), "papers": papers}
 
 
 def local_map(work: ShardWork) -> ShardMap:
@@ -308,6 +314,9 @@ def render(shards: Shards, linking: Linking, dirty: Iterable[str] = (), shard_ma
     return out
 
 
+_TALLY_KEYS = frozenset({"counts", "named", "edges", "co_usage", "beats", "papers"})
+
+
 def graph_tally(shards: Shards) -> dict[str, Any]:
     """The tally of the whole graph: the entities file's and every shard's (each read from its tally file,
     made again from its triples if it is missing). Costs the size of the tallies, not of the graph."""
@@ -315,9 +324,10 @@ def graph_tally(shards: Shards) -> dict[str, Any]:
         yield tally(_read_lines(shards.entities_path))
         for shard in shards.names():
             path = shards.tally_path(shard)
-            if path.is_file():
-                yield json.loads(path.read_text(encoding="utf-8"))
-            else:
+            counted = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+            if _TALLY_KEYS <= counted.keys():
+                yield counted
+            else:  # missing, or written by a version that counted less
                 counted = tally(_read_lines(shards.nt_path(shard)))
                 with atomic_write(path) as fh:
                     json.dump(counted, fh, ensure_ascii=False)

@@ -379,7 +379,8 @@ def _attrs(kind: str, note: str, totals: dict[str, int], **bounds: Any) -> dict[
 
 
 def top_view(store: Store, max_entities: int = MAX_ENTITIES, max_papers: int = MAX_PAPERS,
-             ranking: Iterable[tuple[str, int, int]] | None = None) -> KnowledgeGraph:
+             ranking: Iterable[tuple[str, int, int]] | None = None,
+             paper_edges: dict[str, dict[str, int]] | None = None) -> KnowledgeGraph:
     """The ``max_entities`` entities named by the most papers and the (at most ``max_papers``) papers linked
     to most of them, with those papers' results and comparisons: what the explorer page shows.
 
@@ -390,7 +391,8 @@ def top_view(store: Store, max_entities: int = MAX_ENTITIES, max_papers: int = M
     bounds, not by the store. The ranking itself scans the paper → entity triples once (an aggregate over
     the store: no index gives "most-named" for free).
     ``ranking`` (entity IRI, paper → entity edges, distinct papers) for every entity replaces that aggregate
-    when the counts are already known (``kg build`` sums them from per-shard tallies).
+    when the counts are already known (``kg build`` sums them from per-shard tallies), and ``paper_edges``
+    (paper IRI → entity IRI → edges, every paper) replaces the aggregate that ranks the papers.
     """
     totals = store_totals(store)
     n_entities = sum(totals[t] for t in ENTITY_TYPES)
@@ -411,9 +413,14 @@ def top_view(store: Store, max_entities: int = MAX_ENTITIES, max_papers: int = M
         papers = {r[0].value for r in _select(store, "SELECT ?p WHERE { ?p a kg:Paper }")}
         note = all_note(len(papers), len(top))
         return _view(store, set(top), papers, _attrs("top", note, totals, **bounds), counts)
-    scored = [r[0].value for r in _select(store, f"""
-        SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?e {{ {_values(top)} }} {_REL_UNION} }}
-        GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT {int(max_papers) + 1}""")] if top else []
+    if paper_edges is None:
+        scored = [r[0].value for r in _select(store, f"""
+            SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?e {{ {_values(top)} }} {_REL_UNION} }}
+            GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT {int(max_papers) + 1}""")] if top else []
+    else:
+        chosen = set(top)
+        score = {p: sum(n for e, n in ents.items() if e in chosen) for p, ents in paper_edges.items()}
+        scored = sorted((p for p, n in score.items() if n), key=lambda p: (-score[p], p))[: max_papers + 1]
     capped = len(scored) > max_papers
     kept = scored[:max_papers]
     note = top_note(len(top), n_entities, len(kept), totals["Paper"], capped, max_papers)

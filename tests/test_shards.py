@@ -219,3 +219,22 @@ def test_a_shard_is_checked_with_the_entities_it_names_and_a_violation_names_its
     broken = [x for x in lines if not x.startswith(f"<{paper_iri(victim.id)}> <http://purl.org/dc/terms/title>")]
     report = work.check(broken)
     assert not report.conforms and report.papers == (victim.id,)
+
+
+def test_a_page_ranked_from_tallies_equals_the_page_ranked_by_the_store(sample_build):
+    """The explorer page of a build past its bound ranks entities and papers from the tallies: same page."""
+    from kg.assemble import graph_tally, link_shards
+    from kg.export.html import explorer_data
+    from kg.store import Store
+    from kg.triples import entity_node
+    from kg.views import top_view
+
+    out, _ = sample_build
+    whole = graph_tally(Shards(out))
+    iris = [entity_node(e)[1:-1] for e in link_shards(Shards(out)).entities.values()]
+    ranking = [(i, whole["edges"].get(i, 0), whole["named"].get(i, 0)) for i in iris]
+    with Store.open_read_only(out / "store") as st:
+        for bounds in ((40, 60), (300, 150)):
+            by_store = top_view(st, *bounds)
+            by_tally = top_view(st, *bounds, ranking=ranking, paper_edges=whole["papers"])
+            assert explorer_data(by_tally) == explorer_data(by_store), bounds
