@@ -1,8 +1,9 @@
 """How `kg build` grows with the number of papers: wall time per stage, peak memory, output sizes.
 
 For each N, a corpus of N *distinct* papers is generated from the real abstracts that ship with the repository
-(the 502 abstracts of the embedded corpus; the gold papers are drawn from it): paper i takes abstract ``i mod M`` with its
-sentences rotated by ``i div M`` places and a numbered title, so every paper has its own id and text.
+(the 502 abstracts of the embedded corpus; the gold papers are drawn from it): paper i takes abstract
+``i mod M`` with its sentences rotated by ``i div M`` places and a numbered title, so every paper has its own
+id and text.
 Caveat: repeated text keeps the vocabulary (distinct entity names) far smaller than a real corpus of the
 same size would have, so linking and entity-level stages look cheaper here than on real data.
 
@@ -81,9 +82,10 @@ def _sizes(out: Path) -> dict[str, int]:
     return sizes
 
 
-def run_child(corpus: Path, out: Path, processes: int) -> dict[str, Any]:
+def run_child(corpus: Path, out: Path, processes: int, full_exports_up_to: int = 10_000) -> dict[str, Any]:
     """One build in a fresh interpreter; its stage times from the build summary, its peak RSS from wait4."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(corpus), str(out), str(processes)]
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(corpus), str(out), str(processes),
+           str(full_exports_up_to)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     stdout = proc.stdout.read() if proc.stdout else ""
@@ -98,10 +100,10 @@ def run_child(corpus: Path, out: Path, processes: int) -> dict[str, Any]:
             "graph": summary["graph_counts"], "sizes": _sizes(out)}
 
 
-def _child(corpus: str, out: str, processes: str) -> None:
+def _child(corpus: str, out: str, processes: str, full_exports_up_to: str) -> None:
     from kg.pipeline import build
 
-    s = build([corpus], Path(out), processes=int(processes))
+    s = build([corpus], Path(out), processes=int(processes), full_exports_up_to=int(full_exports_up_to))
     print(json.dumps({"seconds": {k: round(v, 3) for k, v in s.seconds.items()}, "papers_total": s.papers_total,
                       "papers_extracted": s.papers_extracted, "graph_counts": s.graph_counts}))
 
@@ -109,7 +111,7 @@ def _child(corpus: str, out: str, processes: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--child":
-        _child(*argv[1:4])
+        _child(*argv[1:5])
         return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sizes", type=int, nargs="+", help="corpus sizes N (papers)")
@@ -117,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--add", type=int, default=0, help="then add this many new papers to each build")
     ap.add_argument("--noop", action="store_true", help="then time a rebuild with nothing new")
     ap.add_argument("--keep", type=Path, help="keep corpora and outputs under this directory")
+    ap.add_argument("--full-exports-up-to", type=int, default=10_000,
+                    help="kg build's bound: past it, N-Triples + store + bounded views only (compare like with like)")
     args = ap.parse_args(argv)
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="kg-scale-"))
@@ -127,12 +131,13 @@ def main(argv: list[str] | None = None) -> int:
             corpus = write_corpus(work / f"corpus-{n}.jsonl", n)
             out = work / f"out-{n}"
             shutil.rmtree(out, ignore_errors=True)
-            run: dict[str, Any] = {"n": n, "full": run_child(corpus, out, args.processes)}
+            bound = args.full_exports_up_to
+            run: dict[str, Any] = {"n": n, "full": run_child(corpus, out, args.processes, bound)}
             if args.add:
                 extra = write_corpus(work / f"add-{n}.jsonl", args.add, start=n)
-                run["add"] = {"papers": args.add, **run_child(extra, out, args.processes)}
+                run["add"] = {"papers": args.add, **run_child(extra, out, args.processes, bound)}
             if args.noop:  # the last command again: same inputs, nothing new
-                run["noop"] = run_child(extra if args.add else corpus, out, args.processes)
+                run["noop"] = run_child(extra if args.add else corpus, out, args.processes, bound)
             runs.append(run)
             full = run["full"]
             print(f"N={n:>8}: {full['wall_s']:8.1f} s wall, {full['peak_rss_mb']:7.0f} MB peak, "
@@ -145,12 +150,14 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     smallest = runs[0]
     for run in runs:
-        run["per_paper_ratio"] = round((run["full"]["wall_s"] / run["n"]) / (smallest["full"]["wall_s"] / smallest["n"]), 3)
+        per_paper = run["full"]["wall_s"] / run["n"]
+        run["per_paper_ratio"] = round(per_paper / (smallest["full"]["wall_s"] / smallest["n"]), 3)
     result = {
         "benchmark": "scale",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "processes": args.processes,
+        "full_exports_up_to": args.full_exports_up_to,
         "base_abstracts": len(base_abstracts()),
         "runs": runs,
     }
