@@ -42,7 +42,7 @@ def build_cmd(
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not load the SPARQL store.")] = False,
     scheduler: Annotated[
         str | None,
-        typer.Option("--scheduler", help="Extract on a Dask cluster: its scheduler address (tcp://HOST:8786), "
+        typer.Option("--scheduler", help="Extract and write triples on a Dask cluster: scheduler tcp://HOST:8786, "
                      "or 'local' for a LocalCluster of --processes workers."),
     ] = None,
     mode: Annotated[str, typer.Option("--mode", help=MODE_HELP)] = DEFAULT_MODE,
