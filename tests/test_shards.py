@@ -238,3 +238,19 @@ def test_a_page_ranked_from_tallies_equals_the_page_ranked_by_the_store(sample_b
             by_store = top_view(st, *bounds)
             by_tally = top_view(st, *bounds, ranking=ranking, paper_edges=whole["papers"])
             assert explorer_data(by_tally) == explorer_data(by_store), bounds
+
+
+def test_records_of_another_extractor_version_are_extracted_again(records, tmp_path):
+    """A rule change makes cached records stale: their papers are extracted again, given again or not."""
+    out = tmp_path / "out"
+    papers = _papers(tmp_path / "a.jsonl", records, {ex.paper.id for ex in records[:3]})
+    build([papers], out, validate=False)
+    shard = Shards(out).records_path("part-00000")
+    old = [json.loads(x) for x in shard.read_text(encoding="utf-8").splitlines()]
+    shard.write_text("".join(json.dumps({**r, "extractor": "paperkg-rules/0.0.1"}) + "\n" for r in old),
+                     encoding="utf-8")
+    again = build([_papers(tmp_path / "b.jsonl", records, {records[0].paper.id})], out, validate=False)
+    assert again.papers_extracted == 3 and again.papers_total == 3  # two of them were not given this time
+    index = Shards(out).index()
+    assert len(index) == 3 and {ex for _, ex in index.values()} == {old[0]["extractor"]}
+    assert _store_triples(out / "store") == _loaded(out / "graph.nt")
