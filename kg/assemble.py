@@ -1,17 +1,20 @@
-"""Records shards → linking → per-shard N-Triples → ``graph.nt`` and the store, touching only what changed.
+"""Records shards → linking → per-shard N-Triples → the store (and ``graph.nt``), touching only what changed.
 
 The steps of a build after extraction (:func:`kg.pipeline.build` calls them in this order):
 
 1. :func:`link_shards`: one linking pass over the entity names of every shard (``.names.jsonl`` only).
 2. :func:`render`: the entities' triples, and each shard's triples when its records are new or changed or
-   an entity it names got another canonical key or label (:func:`kg.shards.resolution_signature`); every
-   rewritten file yields a :class:`Change` (the lines it lost and gained).
-3. :func:`merge_ntriples`: ``graph.nt`` as the sorted merge of the sorted shard files (streaming, so its
-   bytes depend only on the set of papers, not on which build added them).
-4. :func:`update_store`: apply the changes to the Oxigraph store; a store that is not known to hold the
-   previous build exactly is loaded again from ``graph.nt`` (bulk load, about 1 s per 10k papers).
+   an entity it names got another canonical key or label (:func:`kg.shards.resolution_signature`). The
+   work on one shard (:class:`ShardWork`: its triples, their :func:`tally` and, if asked, the shapes'
+   check) runs here, in a process pool or on Dask workers; every rewritten file yields a :class:`Change`
+   (the lines it lost and gained).
+3. :func:`graph_tally`: the graph counts and the entity views' counts, summed from the per-shard tallies.
+4. :func:`merge_ntriples` (small graphs, and ``kg export``): ``graph.nt`` as the sorted merge of the sorted
+   shard files (streaming, so its bytes depend only on the set of papers, not on which build added them).
+5. :func:`update_store`: apply the changes to the Oxigraph store; a store that is not known to hold the
+   previous build exactly is loaded again from the shard files (bulk load, about 1 s per 10k papers).
 
-Memory is bounded by one shard plus the linking tables (names, not papers).
+Memory is bounded by a few shards plus the linking tables (names, not papers).
 """
 
 from __future__ import annotations
@@ -57,8 +60,6 @@ class Rendered:
     changes: list[Change] = field(default_factory=list)
     shards_written: list[str] = field(default_factory=list)
     papers_written: list[str] = field(default_factory=list)
-    entities: int = 0
-    triples: int = 0  # lines written by this build (the total is what merge_ntriples counts)
     reports: list[ValidationReport] = field(default_factory=list)  # with validate: entities, then each shard
 
 
@@ -83,10 +84,11 @@ def _rewrite(path: Path, lines: list[str]) -> Change:
     return Change(path, sorted(old - new), sorted(new - old), new_file=not existed)
 
 
-#: Maps a function over shard jobs, yielding the results in order: ``map`` in this process, a process pool
-#: (``--processes``) or Dask workers (``--scheduler``). A job is (shard name, the shard's records text).
-#: a shard's sorted triples, their tally, and the shapes' report on them (None when not validating)
+#: What the work on one shard gives: its sorted triples, their tally, and the shapes' report on them (None
+#: when not validating).
 ShardResult = tuple[list[str], dict[str, Any], "ValidationReport | None"]
+#: Runs a :class:`ShardWork` over shard jobs, yielding the results in order: in this process, a process pool
+#: (``--processes``) or Dask workers (``--scheduler``). A job is (shard name, the shard's records text).
 ShardMap = Callable[[Iterable[tuple[str, str]]], Iterator[ShardResult]]
 
 
@@ -277,8 +279,6 @@ def render(shards: Shards, linking: Linking, dirty: Iterable[str] = (), shard_ma
     described = sorted(set(linking_lines(linking)))
     if validate:  # the entities' own shapes (an entity no paper's triple points to is checked only here)
         out.reports.append(ShardWork(linking, True).check(described))
-    out.entities = len(linking.entities)
-    out.triples += len(described)
     change = _rewrite(shards.entities_path, described)
     if change.removed or change.added:
         out.changes.append(change)
@@ -301,7 +301,6 @@ def render(shards: Shards, linking: Linking, dirty: Iterable[str] = (), shard_ma
     for (shard, sig), (lines, counted, checked) in zip(todo, results, strict=True):
         if checked is not None:
             out.reports.append(checked)
-        out.triples += len(lines)
         change = _rewrite(shards.nt_path(shard), lines)
         with atomic_write(shards.tally_path(shard)) as fh:
             json.dump(counted, fh, ensure_ascii=False)
@@ -335,26 +334,17 @@ def graph_tally(shards: Shards) -> dict[str, Any]:
     return add_tallies(shard_tallies())
 
 
-def merge_ntriples(shards: Shards, path: Path) -> Counter[str]:
-    """``graph.nt``: the sorted merge of the entities file and every shard's sorted triples (streaming).
-
-    Returns what the graph counts need, counted on the way: triples per predicate, and per class for
-    ``rdf:type`` (key ``"a <class>"``), and ``"*"`` for all lines.
-    """
+def merge_ntriples(shards: Shards, path: Path) -> Path:
+    """``graph.nt``: the sorted merge of the entities file and every shard's sorted triples (streaming)."""
     files = [shards.entities_path, *(shards.nt_path(s) for s in shards.names())]
-    counts: Counter[str] = Counter()
     with ExitStack() as stack, atomic_write(path) as out:
         streams = [stack.enter_context(f.open(encoding="utf-8", newline="\n")) for f in files if f.is_file()]
-        for line in heapq.merge(*streams):
-            out.write(line)
-            _, pred, rest = line.split(" ", 2)
-            counts["a " + rest[:-3] if pred == TYPE else pred] += 1
-    counts["*"] = sum(counts.values())
-    return counts
+        out.writelines(heapq.merge(*streams))
+    return path
 
 
 def graph_counts(counts: Counter[str]) -> dict[str, int]:
-    """The counts of :meth:`kg.graph.KnowledgeGraph.summary`, from :func:`merge_ntriples`'s tallies."""
+    """The counts of :meth:`kg.graph.KnowledgeGraph.summary`, from a :func:`tally`'s ``counts``."""
     out = {"papers": counts["a " + kg("Paper")]}
     for et in EntityType:
         n = counts["a " + kg(et.value)]

@@ -228,10 +228,10 @@ def build(
     asked = any((export_options or {}).values())
     fingerprint = input_fingerprint(sources, fmt=fmt, mapping=mapping, mode=mode, validate=validate, store=store,
                                     full_exports_up_to=full_exports_up_to)
-    if not fresh and not asked and _same_inputs(out, fingerprint, validate, store):
+    if not fresh and not asked and _same_inputs(out, read_manifest(out), fingerprint, validate, store):
         with build_lock(out, wait=wait, on_wait=on_wait):
-            previous = read_manifest(out)
-            if _same_inputs(out, fingerprint, validate, store) and previous is not None:
+            previous = read_manifest(out)  # again, under the lock: another build may have finished meanwhile
+            if previous is not None and _same_inputs(out, previous, fingerprint, validate, store):
                 # The inputs are byte for byte those the last finished build read, with the same options
                 # and extractor: its outputs are the answer, and nothing is even parsed.
                 summary = _unchanged(out, previous)
@@ -303,10 +303,9 @@ def input_fingerprint(sources: Sequence[str | Path], **options: Any) -> dict[str
             **{k: v for k, v in sorted(options.items()) if v is not None}}
 
 
-def _same_inputs(out: Path, fingerprint: dict[str, Any], validate: bool, store: bool) -> bool:
-    from kg.manifest import read_manifest
-
-    previous = read_manifest(out)
+def _same_inputs(out: Path, previous: dict[str, Any] | None, fingerprint: dict[str, Any], validate: bool,
+                 store: bool) -> bool:
+    """Whether the finished build ``previous`` (a manifest) read exactly these inputs and left every output."""
     return (previous is not None and previous.get("inputs") == fingerprint
             and _complete_outputs(out, previous, validate, store) is not None)
 
@@ -569,8 +568,8 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
                              f"`kg export {out} -f turtle` (or jsonld, graphml, csv-nodes, csv-edges)")
     else:
         summary.views.append(f"{summary.papers_total} papers > --full-exports-up-to {full_exports_up_to} and no "
-                             f"store: only graph.nt written; `kg export {out} -f turtle` (or jsonld, graphml, "
-                             "csv-nodes, csv-edges, html) writes the paper-level files")
+                             f"store: only the shards' N-Triples (triples/) written; `kg export {out} -f ntriples` "
+                             "(or turtle, jsonld, graphml, csv-nodes, csv-edges, html) writes the paper-level files")
     written = {Path(p).name for p in summary.files.values()}
     for name in (*(FILENAMES[f] for f in BUILD_FORMATS), ENTITY_GRAPHML):
         if name not in written:  # a file of the other kind of build (the graph crossed the bound): not this one's
@@ -580,7 +579,6 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
     if validate:
         log.info("build stage: validate")
         t0 = time.perf_counter()
-        result = None
         if graph is not None:  # small: pySHACL over the whole graph (the reference the store checks are tested on)
             from kg.validate import validate as shacl_validate
 
@@ -589,10 +587,9 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
             from kg.checks import merge_reports
 
             result = merge_reports(rendered.reports)
-        if result is not None:
-            summary.conforms, summary.violations = result.conforms, result.n_violations
-            if not result.conforms:
-                log.error("the built graph does not conform to the SHACL shapes:\n%s", result.text[-4000:])
+        summary.conforms, summary.violations = result.conforms, result.n_violations
+        if not result.conforms:
+            log.error("the built graph does not conform to the SHACL shapes:\n%s", result.text[-4000:])
         summary.seconds["validate"] = time.perf_counter() - t0
 
 

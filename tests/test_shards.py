@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 import kg.shards
-from kg.assemble import graph_counts, merge_ntriples
+from kg.assemble import graph_counts, graph_tally, merge_ntriples
 from kg.cli import app
 from kg.extract import extract_papers
 from kg.graph import KnowledgeGraph
@@ -63,15 +63,16 @@ def test_linking_from_names_alone_equals_linking_from_records(records):
             assert by_names.resolve(rec) == full.members[(rec.paper, rec.key)]
 
 
-def test_counts_from_the_merged_file_equal_the_networkx_summary(records, tmp_path):
+def test_merged_file_and_tallied_counts_equal_the_previous_output_and_the_networkx_summary(records, tmp_path):
     shards = Shards(tmp_path)
     shards.write("part-00000", records[:10])
     shards.write("part-00001", records[10:])
     from kg.assemble import render
 
     render(shards, link_names(shards.name_records), dirty=shards.names())
-    counts = merge_ntriples(shards, tmp_path / "graph.nt")
+    merge_ntriples(shards, tmp_path / "graph.nt")
     assert (tmp_path / "graph.nt").read_text(encoding="utf-8") == (TRIPLES / "expected.nt").read_text(encoding="utf-8")
+    counts = Counter(graph_tally(shards)["counts"])
     assert graph_counts(counts) == KnowledgeGraph.from_extractions(records).summary()
 
 
