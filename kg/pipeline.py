@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import GraphError, InputError
-from kg.io import atomic_write
 from kg.model import Extraction, Paper, SkipReport
 
 if TYPE_CHECKING:  # heavy imports stay lazy
@@ -505,7 +504,7 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
         update_store,
     )
     from kg.export import BUILD_FORMATS, FILENAMES, export_all
-    from kg.export.rdf import turtle_from_ntriples
+    from kg.export.rdf import export_ntriples_file
 
     log.info("build stage: graph")
     t0 = time.perf_counter()
@@ -555,9 +554,7 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
         from kg.graph import KnowledgeGraph
 
         graph = KnowledgeGraph.from_extractions(shards.all_records())
-        with atomic_write(out / FILENAMES["turtle"], "wb") as fh:
-            fh.write(turtle_from_ntriples(graph_nt))
-        summary.files["turtle"] = out / FILENAMES["turtle"]
+        summary.files["turtle"] = export_ntriples_file(graph_nt, "turtle", out / FILENAMES["turtle"])
         formats = tuple(f for f in BUILD_FORMATS if f not in ("ntriples", "turtle"))
         summary.files.update(export_all(graph, out, formats, options=export_options))
     elif store:
