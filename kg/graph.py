@@ -19,7 +19,7 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.errors import GraphError
-from kg.link import Linking, link
+from kg.link import Linking, link, name_records
 from kg.model import EntityType, Evidence, Extraction
 from kg.nlp.direction import higher_is_better
 from kg.vocab import PREFIXES, comparison_iri, entity_iri, paper_iri, result_iri
@@ -82,10 +82,14 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ building
     @classmethod
-    def from_extractions(cls, extractions: Iterable[Extraction]) -> KnowledgeGraph:
-        """Resolve entities across the records and build the graph (deterministic for the same records)."""
+    def from_extractions(cls, extractions: Iterable[Extraction], linking: Linking | None = None) -> KnowledgeGraph:
+        """Resolve entities across the records and build the graph (deterministic for the same records).
+
+        ``linking``: the resolution of these same records when the caller has it already (``kg build`` links
+        the shards' names once, for the triples and for this graph)."""
         records = sorted(extractions, key=lambda r: r.paper.id)
-        linking = link(records)
+        if linking is None:
+            linking = link(records)
         g = nx.MultiDiGraph()
         iri_of: dict[str, str] = {}
         for key, ent in sorted(linking.entities.items()):
@@ -101,6 +105,7 @@ class KnowledgeGraph:
             g.add_edge(iri_of[variant], iri_of[base], key="related", **{RELATION: "related"})
         for ex in records:
             p = ex.paper
+            canon = {rec.key: linking.resolve(rec) for rec in name_records(ex)}  # local key → canonical key
             piri = str(paper_iri(p.id))
             g.add_node(piri, **{
                 TYPE: "Paper", LABEL: p.title, IDENTIFIER: p.id, ABSTRACT: p.abstract, DATE: p.date or "",
@@ -108,8 +113,9 @@ class KnowledgeGraph:
                 UPVOTES: p.upvotes or 0, URL: p.url or "", EXTRACTOR: ex.extractor,
             })
             for rel in ex.relations:
-                target = iri_of[linking.members[(p.id, rel.target)]]
-                g.add_edge(piri, target, key=rel.type.value, **{RELATION: rel.type.value, **_evidence_attrs(rel.evidence)})
+                target = iri_of[canon[rel.target]]
+                g.add_edge(piri, target, key=rel.type.value,
+                           **{RELATION: rel.type.value, **_evidence_attrs(rel.evidence)})
             for i, res in enumerate(ex.results):
                 riri = str(result_iri(p.id, i))
                 g.add_node(riri, **{TYPE: "Result", LABEL: res.value_text, VALUE: res.value, UNIT: res.unit or "",
@@ -118,13 +124,13 @@ class KnowledgeGraph:
                 for slot in RESULT_SLOTS:
                     local = getattr(res, slot)
                     if local is not None:
-                        g.add_edge(riri, iri_of[linking.members[(p.id, local)]], key=slot, **{RELATION: slot})
+                        g.add_edge(riri, iri_of[canon[local]], key=slot, **{RELATION: slot})
                 if res.relative_to is not None:
-                    g.add_edge(riri, iri_of[linking.members[(p.id, res.relative_to)]], key="relativeTo",
+                    g.add_edge(riri, iri_of[canon[res.relative_to]], key="relativeTo",
                                **{RELATION: "relativeTo"})
             for i, comp in enumerate(ex.comparisons):
                 ciri = str(comparison_iri(p.id, i))
-                names = {slot: linking.members[(p.id, getattr(comp, slot))] for slot, _ in COMPARISON_SLOTS
+                names = {slot: canon[getattr(comp, slot)] for slot, _ in COMPARISON_SLOTS
                          if getattr(comp, slot) is not None}
                 label = f"{linking.entities[names['winner']].label} > {linking.entities[names['loser']].label}"
                 attrs: dict[str, Any] = {TYPE: "Comparison", LABEL: label, UNIT: comp.unit or "",

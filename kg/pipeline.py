@@ -553,7 +553,7 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
     if small:
         from kg.graph import KnowledgeGraph
 
-        graph = KnowledgeGraph.from_extractions(shards.all_records())
+        graph = KnowledgeGraph.from_extractions(shards.all_records(), linking)
         summary.files["turtle"] = export_ntriples_file(graph_nt, "turtle", out / FILENAMES["turtle"])
         formats = tuple(f for f in BUILD_FORMATS if f not in ("ntriples", "turtle"))
         summary.files.update(export_all(graph, out, formats, options=export_options))
