@@ -23,7 +23,7 @@ import heapq
 import json
 import logging
 import shutil
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +35,7 @@ from kg.graph import PAPER_RELATIONS
 from kg.io import atomic_write
 from kg.link import CanonicalEntity, Linking, link_names
 from kg.model import EntityType
+from kg.parallel import windowed
 from kg.shards import Shards, resolution_signature
 from kg.triples import RELATED, TYPE, entity_lines, entity_node, kg, linking_lines, paper_lines
 from kg.validate import ValidationReport
@@ -45,21 +46,28 @@ log = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class Change:
-    """What one rewrite of one triples file did: the lines it lost and gained (``new_file``: had none)."""
+    """What one rewrite of one triples file did: the lines it lost and gained. A file that did not exist
+    (``new_file``) keeps no lines, only their number: the store bulk-loads it from the file itself, so a
+    build of a million papers does not hold all its triples in memory."""
 
     path: Path
     removed: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     new_file: bool = False
+    n_added: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.removed or self.n_added)
 
 
 @dataclass(slots=True)
 class Rendered:
-    """What :func:`render` did: the changes, and which shards and papers were written again."""
+    """What :func:`render` did: the changes, and which shards (with how many papers) were written again."""
 
     changes: list[Change] = field(default_factory=list)
     shards_written: list[str] = field(default_factory=list)
-    papers_written: list[str] = field(default_factory=list)
+    papers_written: int = 0
     reports: list[ValidationReport] = field(default_factory=list)  # with validate: entities, then each shard
 
 
@@ -80,8 +88,11 @@ def _rewrite(path: Path, lines: list[str]) -> Change:
     old = set(_read_lines(path))
     with atomic_write(path) as fh:
         fh.writelines(lines)
+    if not existed:
+        return Change(path, new_file=True, n_added=len(lines))
     new = set(lines)
-    return Change(path, sorted(old - new), sorted(new - old), new_file=not existed)
+    added = sorted(new - old)
+    return Change(path, sorted(old - new), added, n_added=len(added))
 
 
 #: What the work on one shard gives: its sorted triples, their tally, and the shapes' report on them (None
@@ -144,6 +155,7 @@ class ShardWork:
 
 _REL = {kg(r): r for r in PAPER_RELATIONS}
 _PROPOSES, _BEATS, _CLAIMS, _WINNER, _LOSER = (kg(t) for t in ("proposes", "beats", "claims", "winner", "loser"))
+_PAPER_CLASS = "a " + kg("Paper")  # how a tally counts the papers (see graph_counts)
 _METHOD_IRI = "<" + str(entity_iri(EntityType.METHOD, "x"))[: -len("x")]
 
 
@@ -207,15 +219,14 @@ def tally(lines: Iterable[str]) -> dict[str, Any]:
 
 
 def add_tallies(tallies: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """The tally of the union of disjoint sets of triples (shards: each paper's triples are in one)."""
+    """The tally of the union of disjoint sets of triples (shards: each paper's triples are in one), without
+    the per-paper edges (``papers``): those grow with the corpus; :func:`paper_edges` streams them."""
     counts: Counter[str] = Counter()
     named: Counter[str] = Counter()
     edges: Counter[str] = Counter()
     co: Counter[tuple[str, str]] = Counter()
     beats: Counter[tuple[str, str]] = Counter()
-    papers: dict[str, dict[str, int]] = {}
     for t in tallies:
-        papers.update(t.get("papers", {}))  # (each paper's edges are in one shard)
         counts.update(t["counts"])
         named.update(t["named"])
         edges.update(t["edges"])
@@ -223,7 +234,7 @@ def add_tallies(tallies: Iterable[dict[str, Any]]) -> dict[str, Any]:
         beats.update({(w, lo): n for w, lo, n in t["beats"]})
     return {"counts": dict(counts), "named": dict(named), "edges": dict(edges),
             "co_usage": sorted([a, b, n] for (a, b), n in co.items()),
-            "beats": sorted([w, lo, n] for (w, lo), n in beats.items()), "papers": papers}
+            "beats": sorted([w, lo, n] for (w, lo), n in beats.items())}
 
 
 def local_map(work: ShardWork) -> ShardMap:
@@ -231,19 +242,6 @@ def local_map(work: ShardWork) -> ShardMap:
         for _, text in jobs:
             yield work(text)
     return run
-
-
-def windowed(submit: Callable[[tuple[str, str]], Callable[[], ShardResult]], jobs: Iterable[tuple[str, str]],
-             window: int) -> Iterator[ShardResult]:
-    """Results of ``submit(job)()`` in job order, with at most ``window`` jobs in flight: a build never holds
-    more than ``window`` shards' records and triples at once, however many shards it renders."""
-    pending: deque[Callable[[], ShardResult]] = deque()
-    for job in jobs:
-        pending.append(submit(job))
-        if len(pending) >= window:
-            yield pending.popleft()()
-    while pending:
-        yield pending.popleft()()
 
 
 _POOL_WORK: ShardWork | None = None
@@ -280,7 +278,7 @@ def render(shards: Shards, linking: Linking, dirty: Iterable[str] = (), shard_ma
     if validate:  # the entities' own shapes (an entity no paper's triple points to is checked only here)
         out.reports.append(ShardWork(linking, True).check(described))
     change = _rewrite(shards.entities_path, described)
-    if change.removed or change.added:
+    if not change.empty:
         out.changes.append(change)
     dirty = set(dirty)
     todo: list[tuple[str, str]] = []  # (shard, signature)
@@ -307,8 +305,8 @@ def render(shards: Shards, linking: Linking, dirty: Iterable[str] = (), shard_ma
         with atomic_write(shards.sig_path(shard)) as fh:  # last: a shard with this signature is complete
             fh.write(sig + "\n")
         out.shards_written.append(shard)
-        out.papers_written += [p.paper for p in shards.paper_names(shard)]
-        if change.removed or change.added:
+        out.papers_written += counted["counts"].get(_PAPER_CLASS, 0)
+        if not change.empty:
             out.changes.append(change)
     return out
 
@@ -334,6 +332,16 @@ def graph_tally(shards: Shards) -> dict[str, Any]:
     return add_tallies(shard_tallies())
 
 
+def paper_edges(shards: Shards) -> Iterator[tuple[str, dict[str, int]]]:
+    """Every paper's edges per entity (paper IRI, {entity IRI: edges}), shard by shard from the tallies that
+    :func:`graph_tally` made sure exist: what ranks the papers of the explorer page, read as a stream so a
+    build never holds an entry per paper (about 1 KB each)."""
+    for shard in shards.names():
+        path = shards.tally_path(shard)
+        counted = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        yield from (counted.get("papers") or tally(_read_lines(shards.nt_path(shard)))["papers"]).items()
+
+
 def merge_ntriples(shards: Shards, path: Path) -> Path:
     """``graph.nt``: the sorted merge of the entities file and every shard's sorted triples (streaming)."""
     files = [shards.entities_path, *(shards.nt_path(s) for s in shards.names())]
@@ -345,7 +353,7 @@ def merge_ntriples(shards: Shards, path: Path) -> Path:
 
 def graph_counts(counts: Counter[str]) -> dict[str, int]:
     """The counts of :meth:`kg.graph.KnowledgeGraph.summary`, from a :func:`tally`'s ``counts``."""
-    out = {"papers": counts["a " + kg("Paper")]}
+    out = {"papers": counts[_PAPER_CLASS]}
     for et in EntityType:
         n = counts["a " + kg(et.value)]
         if et is EntityType.DATASET:  # benchmarks are typed kg:Dataset too; the summary counts them apart
@@ -383,11 +391,11 @@ def update_store(store_dir: Path, rendered: Rendered, sources: list[Path], *, in
             for quad in ox.parse("".join(change.removed).encode("utf-8"), format=nt):
                 store.remove(quad)
             removed += len(change.removed)
-        if change.new_file and not change.removed:
+        if change.new_file:
             store.bulk_load(path=str(change.path), format=nt)
         elif change.added:
             store.extend(ox.parse("".join(change.added).encode("utf-8"), format=nt))
-        added += len(change.added)
+        added += change.n_added
     store.flush()
     held = len(store)
     del store

@@ -15,7 +15,7 @@ another one). Writing each shard's triples runs on the workers too (:func:`clust
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -76,19 +76,27 @@ def extract_on_cluster(
     """Extract ``papers`` on the Dask cluster of ``client`` (:func:`dask_client`); records come back in
     input order.
 
-    Chunks are submitted up front and gathered in order, so the client holds at most the records of the
-    chunks not yet consumed; the order makes the result identical to the one-process build. A paper over
-    ``budget`` seconds is skipped, logged and counted in ``report``, as in :func:`kg.extract.extract_papers`.
+    Chunks are submitted as the papers stream in, at most four per worker ahead of the one consumed, and
+    gathered in order: the client holds only the papers and records in flight, and the order makes the
+    result identical to the one-process build. A paper over ``budget`` seconds is skipped, logged and
+    counted in ``report``, as in :func:`kg.extract.extract_papers`.
     """
     from kg.extract import EXTRACTOR_ID, report_skip
+    from kg.parallel import chunked, windowed
 
-    papers = list(papers)
-    chunks = [papers[i : i + batch_size] for i in range(0, len(papers), batch_size)]
-    if not chunks:
-        return
-    futures = client.map(extract_chunk, [[p.to_dict() for p in c] for c in chunks], budget=budget, pure=False)
-    for chunk, fut in zip(chunks, futures, strict=True):
-        for paper, record in zip(chunk, fut.result(), strict=True):
+    window = 4 * max(1, len(client.scheduler_info().get("workers", {})))
+
+    def submit(chunk: list[Paper]) -> Callable[[], tuple[list[Paper], list[Any]]]:
+        fut = client.submit(extract_chunk, [p.to_dict() for p in chunk], budget=budget, pure=False)
+
+        def result() -> tuple[list[Paper], list[Any]]:
+            records = fut.result()
+            fut.release()
+            return chunk, records
+        return result
+
+    for chunk, records in windowed(submit, chunked(papers, batch_size), window):
+        for paper, record in zip(chunk, records, strict=True):
             if isinstance(record, str):
                 report_skip(paper, record, report)
                 continue
@@ -99,7 +107,6 @@ def extract_on_cluster(
                     "install the same paperkg version on the workers"
                 )
             yield ex
-        fut.release()
 
 
 def cluster_map(client: Any, work: ShardWork) -> ShardMap:
@@ -107,7 +114,8 @@ def cluster_map(client: Any, work: ShardWork) -> ShardMap:
     (``scatter(broadcast=True)``), then each shard's records text goes to one worker and its sorted triples,
     tally and shapes report come back; at most two shards per worker are in flight. Workers need no shared
     file system."""
-    from kg.assemble import ShardResult, run_shard, windowed
+    from kg.assemble import ShardResult, run_shard
+    from kg.parallel import windowed
 
     [shared] = client.scatter([work], broadcast=True)
     window = 2 * max(1, len(client.scheduler_info().get("workers", {})))

@@ -15,8 +15,9 @@ import multiprocessing as mp
 import signal
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
+from itertools import chain, islice
 from typing import Any
 
 from spacy.language import Language
@@ -25,6 +26,7 @@ from kg import __version__
 from kg.lexicon import load_lexicon
 from kg.model import Extraction, Paper, SkipReport
 from kg.nlp.guard import defuse
+from kg.parallel import chunked, windowed
 from kg.records import SEPARATOR, doc_to_extraction
 
 __all__ = ["EXTRACTOR_ID", "PAPER_BUDGET", "doc_to_extraction", "extract_paper", "extract_papers", "extractor_id",
@@ -183,31 +185,34 @@ def extract_papers(
     A paper whose extraction takes longer than ``budget`` seconds (None: no limit) is not yielded; it is
     logged and counted in ``report`` (``report.skipped``, with the paper's source as location).
     """
-    papers = list(papers)
-    if not papers:
+    papers = iter(papers)
+    head = list(islice(papers, 2 * batch_size))
+    if not head:
         return  # nothing to do: do not build the pipeline (a no-op rebuild stays fast)
     ex_id = extractor_id(mode) if mode != "fast" else EXTRACTOR_ID
+    # Papers are taken from ``papers`` as the extraction goes (a chunk at a time): a build streams its
+    # corpus from disk and holds only the papers in flight (kg.sources.corpus).
+    chunks = chunked(chain(head, papers), batch_size)
 
-    def skipped(paper: Paper, reason: str) -> None:
-        report_skip(paper, reason, report)
+    def emit(chunk: list[Paper], results: Iterable[Extraction | dict[str, Any] | str]) -> Iterator[Extraction]:
+        for paper, result in zip(chunk, results, strict=True):
+            if isinstance(result, str):
+                report_skip(paper, result, report)
+            else:
+                yield result if isinstance(result, Extraction) else Extraction.from_dict(result)
 
-    if n_process <= 1 or len(papers) < 2 * batch_size:
+    if n_process <= 1 or len(head) < 2 * batch_size:
         from kg.nlp import load_nlp
 
         nlp = nlp or load_nlp(mode)
-        for paper, record in zip(papers, _budgeted(nlp, papers, budget, ex_id), strict=True):
-            if isinstance(record, str):
-                skipped(paper, record)
-            else:
-                yield record
+        for chunk in chunks:
+            yield from emit(chunk, _budgeted(nlp, chunk, budget, ex_id))
         return
-    chunks = [papers[i : i + batch_size] for i in range(0, len(papers), batch_size)]
     ctx = mp.get_context("fork")
     with ctx.Pool(n_process, initializer=_worker_init, initargs=(mode,)) as pool:
-        jobs = (([p.to_dict() for p in chunk], budget) for chunk in chunks)
-        for chunk, results in zip(chunks, pool.imap(_worker_extract, jobs), strict=True):
-            for paper, result in zip(chunk, results, strict=True):
-                if isinstance(result, str):
-                    skipped(paper, result)
-                else:
-                    yield Extraction.from_dict(result)
+        def submit(chunk: list[Paper]) -> Callable[[], tuple[list[Paper], list[dict[str, Any] | str]]]:
+            job = pool.apply_async(_worker_extract, (([p.to_dict() for p in chunk], budget),))
+            return lambda: (chunk, job.get())
+        for chunk, results in windowed(submit, chunks, 4 * n_process):
+            yield from emit(chunk, results)
+

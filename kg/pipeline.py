@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # heavy imports stay lazy
     from kg.graph import KnowledgeGraph
     from kg.link import Linking
     from kg.shards import Shards
+    from kg.sources import Corpus
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +221,7 @@ def build(
     from kg.io import clean_stale_temporaries
     from kg.lock import build_lock
     from kg.manifest import mark_building, read_manifest, restore_manifest, write_manifest
-    from kg.sources import embedded_corpus, read_corpus
+    from kg.sources import Corpus, embedded_corpus
 
     sources = list(inputs) if inputs else embedded_corpus()
     report = SkipReport()
@@ -237,10 +239,11 @@ def build(
                 summary.seconds = {"read": time.perf_counter() - t0}
                 summary.files["manifest"] = restore_manifest(out, previous)
                 return summary
-    # Read before taking the lock: a missing or unreadable input fails without touching ``out``.
-    papers = read_corpus(sources, fmt=fmt, report=report, mapping=mapping)
+    # Read before taking the lock: a missing or unreadable input fails without touching ``out``. The papers
+    # wait in the corpus's spool file, not in memory (kg.sources.corpus).
+    papers = Corpus(sources, fmt=fmt, report=report, mapping=mapping)
     read_seconds = time.perf_counter() - t0
-    with build_lock(out, wait=wait, on_wait=on_wait):
+    with papers, build_lock(out, wait=wait, on_wait=on_wait):
         for stale in clean_stale_temporaries(out):
             log.info("removed %s, left by an interrupted build", stale)
         previous = read_manifest(out)
@@ -407,7 +410,7 @@ def _drop_stale(shards: Shards, stale: set[str], where: set[str]) -> list[Paper]
 
 
 def _build_locked(
-    papers: list[Paper],
+    papers: Corpus,
     report: SkipReport,
     out: Path,
     *,
@@ -444,13 +447,18 @@ def _build_locked(
     ex_id = extractor_id(mode)
     index = shards.index()
     stale_ids = {pid for pid, (_, ex) in index.items() if ex != ex_id}  # another mode or version: extract again
-    given = {p.id for p in papers}
-    todo = [p for p in papers if p.id not in index or p.id in stale_ids]
+    def new(pid: str) -> bool:
+        return pid not in index or pid in stale_ids
+
+    todo: Iterable[Paper] = papers.select(new)  # streamed from the corpus's spool as extraction goes
+    n_todo = sum(1 for pid in papers.ids if new(pid))
     if stale_ids:
         log.warning("%d cached extraction(s) in %s were made by another extractor version; re-extracting them",
                     len(stale_ids), out)
         where = {index[pid][0] for pid in stale_ids}
-        todo += [p for p in _drop_stale(shards, stale_ids, where) if p.id not in given]
+        given = set(papers.ids)
+        again = [p for p in _drop_stale(shards, stale_ids, where) if p.id not in given]
+        todo, n_todo = chain(todo, again), n_todo + len(again)
         dirty |= where
     extract_report = SkipReport()
     if client is not None:  # Dask distributed
@@ -460,7 +468,7 @@ def _build_locked(
     else:
         records_in = extract_papers(todo, n_process=processes, mode=mode, budget=budget, report=extract_report)
     new_shards, n_new = _write_shards(shards, records_in,
-                                      None if progress is None else (lambda i: progress(i, len(todo))))
+                                      None if progress is None else (lambda i: progress(i, n_todo)))
     dirty.update(new_shards)
     summary.papers_read, summary.papers_merged = report.read, report.merged
     summary.papers_skipped = report.skipped + extract_report.skipped
@@ -523,7 +531,7 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
             shard_map = None
         rendered = render(shards, linking, dirty, shard_map, validate=work.validate)
     summary.shards = {"record shards": len(shards.names()), "triples files written": len(rendered.shards_written),
-                      "papers written as triples": len(rendered.papers_written)}
+                      "papers written as triples": rendered.papers_written}
     whole = graph_tally(shards)
     summary.graph_counts = graph_counts(Counter(whole["counts"]))
     graph_nt = out / FILENAMES["ntriples"]
@@ -558,7 +566,8 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
         formats = tuple(f for f in BUILD_FORMATS if f not in ("ntriples", "turtle"))
         summary.files.update(export_all(graph, out, formats, options=export_options))
     elif store:
-        summary.files.update(_bounded_views(out, (export_options or {}).get("html") or {}, whole, linking))
+        summary.files.update(_bounded_views(out, (export_options or {}).get("html") or {}, whole, linking,
+                                                   shards))
         summary.views.append(f"{summary.papers_total} papers > --full-exports-up-to {full_exports_up_to}: graph.html "
                              f"holds the entities named by most papers and their papers, {ENTITY_GRAPHML} the "
                              f"entity-level graph (co-usage and beats weights); get the paper-level files with "
@@ -598,12 +607,13 @@ ENTITY_GRAPHML = "entities.graphml"
 BIG_PAGE_PAPERS = 2000
 
 
-def _bounded_views(out: Path, html_options: dict[str, Any], whole: dict[str, Any], linking: Linking
-                   ) -> dict[str, Path]:
+def _bounded_views(out: Path, html_options: dict[str, Any], whole: dict[str, Any], linking: Linking,
+                   shards: Shards) -> dict[str, Path]:
     """The explorer page of the most-named entities (or ``--focus``'s neighbourhood), read from the store
     (its cost follows its bounds), and the entity-level GraphML. The counts both rank by come from the
     per-shard tallies (``whole``), so neither scans the store: that made up most of adding 1,000 papers to a
     100k-paper build."""
+    from kg.assemble import paper_edges
     from kg.export import FILENAMES
     from kg.export.html import MAX_ENTITIES, write_html
     from kg.store import Store
@@ -618,7 +628,7 @@ def _bounded_views(out: Path, html_options: dict[str, Any], whole: dict[str, Any
         else:
             ranking = [(iri, edges.get(iri, 0), named.get(iri, 0)) for iri in entities]
             view = top_view(st, int(html_options.get("max_entities") or MAX_ENTITIES), BIG_PAGE_PAPERS,
-                            ranking=ranking, paper_edges=whole["papers"])
+                            ranking=ranking, paper_edges=paper_edges(shards))
         page = write_html(view, out / FILENAMES["html"])
     projection = projection_graph(entities, named, map(tuple, whole["co_usage"]), map(tuple, whole["beats"]))
     return {"html": page, "entity-graphml": write_projection(projection, out / ENTITY_GRAPHML)}

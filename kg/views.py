@@ -25,6 +25,7 @@ entity through ``proposes``/``uses``/``beats``/``measures``/``addresses`` — th
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -380,7 +381,7 @@ def _attrs(kind: str, note: str, totals: dict[str, int], **bounds: Any) -> dict[
 
 def top_view(store: Store, max_entities: int = MAX_ENTITIES, max_papers: int = MAX_PAPERS,
              ranking: Iterable[tuple[str, int, int]] | None = None,
-             paper_edges: dict[str, dict[str, int]] | None = None) -> KnowledgeGraph:
+             paper_edges: Iterable[tuple[str, dict[str, int]]] | None = None) -> KnowledgeGraph:
     """The ``max_entities`` entities named by the most papers and the (at most ``max_papers``) papers linked
     to most of them, with those papers' results and comparisons: what the explorer page shows.
 
@@ -392,7 +393,8 @@ def top_view(store: Store, max_entities: int = MAX_ENTITIES, max_papers: int = M
     the store: no index gives "most-named" for free).
     ``ranking`` (entity IRI, paper → entity edges, distinct papers) for every entity replaces that aggregate
     when the counts are already known (``kg build`` sums them from per-shard tallies), and ``paper_edges``
-    (paper IRI → entity IRI → edges, every paper) replaces the aggregate that ranks the papers.
+    ((paper IRI, {entity IRI: edges}) for every paper, streamed: only the best ``max_papers`` are kept)
+    replaces the aggregate that ranks the papers.
     """
     totals = store_totals(store)
     n_entities = sum(totals[t] for t in ENTITY_TYPES)
@@ -419,8 +421,8 @@ def top_view(store: Store, max_entities: int = MAX_ENTITIES, max_papers: int = M
             GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT {int(max_papers) + 1}""")] if top else []
     else:
         chosen = set(top)
-        score = {p: sum(n for e, n in ents.items() if e in chosen) for p, ents in paper_edges.items()}
-        scored = sorted((p for p, n in score.items() if n), key=lambda p: (-score[p], p))[: max_papers + 1]
+        scores = ((sum(n for e, n in ents.items() if e in chosen), p) for p, ents in paper_edges)
+        scored = [p for _, p in heapq.nsmallest(max_papers + 1, ((-n, p) for n, p in scores if n))]
     capped = len(scored) > max_papers
     kept = scored[:max_papers]
     note = top_note(len(top), n_entities, len(kept), totals["Paper"], capped, max_papers)

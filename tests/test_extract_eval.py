@@ -184,3 +184,25 @@ def test_cv_folds_partition_the_papers(n, k):
     assert len(parts) == k and sorted(i for p in parts for i in p) == ids
     assert max(map(len, parts)) - min(map(len, parts)) <= 1
     assert parts == cv.folds(list(reversed(ids)), k, seed=13)  # depends on the ids, not their order
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_extraction_pulls_papers_as_it_goes_and_keeps_their_order(dev_extractions, n_process):
+    """A build streams its papers from disk: extraction takes them a few chunks ahead of what it has
+    yielded (a pool's imap would read the whole input into its queue first), and yields in input order."""
+    papers = list(read_papers(GOLD / "dev.papers.jsonl")) * 3
+    pulled = 0
+
+    def source():
+        nonlocal pulled
+        for paper in papers:
+            pulled += 1
+            yield paper
+
+    records = extract_papers(source(), n_process=n_process, batch_size=8, budget=None)
+    first = next(records)
+    ahead = pulled
+    rest = list(records)
+    assert ahead <= 2 * 8 + 4 * n_process * 8 + 8  # the first chunks (the one-process test) and the window
+    assert [r.paper.id for r in [first, *rest]] == [p.id for p in papers]
+    assert [r.to_dict() for r in [first, *rest][:80]] == [r.to_dict() for r in dev_extractions]

@@ -69,7 +69,13 @@ def test_merged_file_and_tallied_counts_equal_the_previous_output_and_the_networ
     shards.write("part-00001", records[10:])
     from kg.assemble import render
 
-    render(shards, link_names(shards.name_records), dirty=shards.names())
+    rendered = render(shards, link_names(shards.name_records), dirty=shards.names())
+    # new files keep only their number of lines (the store bulk-loads them from the file): a big build does
+    # not hold its triples in memory
+    written = [c for c in rendered.changes if c.path.name.startswith("part-")]
+    assert len(written) == 2 and all(c.new_file and not c.added and not c.removed for c in written)
+    assert [c.n_added for c in written] == [len(shards.nt_path(s).read_text().splitlines()) for s in shards.names()]
+    assert rendered.papers_written == len(records)
     merge_ntriples(shards, tmp_path / "graph.nt")
     assert (tmp_path / "graph.nt").read_text(encoding="utf-8") == (TRIPLES / "expected.nt").read_text(encoding="utf-8")
     counts = Counter(graph_tally(shards)["counts"])
@@ -224,7 +230,7 @@ def test_a_shard_is_checked_with_the_entities_it_names_and_a_violation_names_its
 
 def test_a_page_ranked_from_tallies_equals_the_page_ranked_by_the_store(sample_build):
     """The explorer page of a build past its bound ranks entities and papers from the tallies: same page."""
-    from kg.assemble import graph_tally, link_shards
+    from kg.assemble import graph_tally, link_shards, paper_edges
     from kg.export.html import explorer_data
     from kg.store import Store
     from kg.triples import entity_node
@@ -237,7 +243,7 @@ def test_a_page_ranked_from_tallies_equals_the_page_ranked_by_the_store(sample_b
     with Store.open_read_only(out / "store") as st:
         for bounds in ((40, 60), (300, 150)):
             by_store = top_view(st, *bounds)
-            by_tally = top_view(st, *bounds, ranking=ranking, paper_edges=whole["papers"])
+            by_tally = top_view(st, *bounds, ranking=ranking, paper_edges=paper_edges(Shards(out)))
             assert explorer_data(by_tally) == explorer_data(by_store), bounds
 
 
@@ -255,3 +261,24 @@ def test_records_of_another_extractor_version_are_extracted_again(records, tmp_p
     index = Shards(out).index()
     assert len(index) == 3 and {ex for _, ex in index.values()} == {old[0]["extractor"]}
     assert _store_triples(out / "store") == _loaded(out / "graph.nt")
+
+
+@pytest.mark.parametrize("text", ["ResNet-50", "BERT_base", "  GPT--4 ", "Café au lait", "Ångström-Net",
+                                  "ﬁne-tuning", "x" * 80, "!!!", "", "İstanbul NLP", "Straße"])
+def test_slug_fast_ascii_path_equals_the_unicode_folding(text):
+    """slug() skips Unicode folding for ASCII text (cached as well): the same IRIs as folding everything."""
+    import hashlib
+    import re
+    import unicodedata
+
+    from kg.vocab import slug
+
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    s = re.sub(r"[^0-9a-z]+", "-", "".join(c for c in folded if not unicodedata.combining(c))).strip("-")
+    if not s:
+        expected = "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    elif len(s) > 60:
+        expected = s[:60].rstrip("-") + "-" + hashlib.sha1(s.encode("utf-8")).hexdigest()[:8]
+    else:
+        expected = s
+    assert slug(text) == expected

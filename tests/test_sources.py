@@ -224,3 +224,88 @@ def test_cli_papers_bad_file_is_a_message_not_a_traceback(tmp_path):
     assert result.exit_code == 2
     assert "no title or abstract column" in result.output
     assert "Traceback" not in result.output
+
+
+# --- streaming: a corpus is spooled, JSON Lines files are read line by line (issue 11) -------------------------
+
+def _reference_read_corpus(sources):
+    """The in-memory merge read_corpus did before it streamed (commit 216a4f7): the oracle for Corpus."""
+    from kg.sources import expand_inputs, merge_papers
+    from kg.sources.text import title_key
+
+    by_key, alias = {}, {}
+    for source in expand_inputs(sources):
+        for paper in read_papers(source):
+            key = title_key(paper.title)
+            keys = [k for k in (paper.id, f"title:{key}" if key else None,
+                                f"arxiv:{paper.arxiv_id}" if paper.arxiv_id else None) if k]
+            known = next((alias[k] for k in keys if k in alias), None)
+            if known is None:
+                by_key[paper.id] = paper
+                for k in keys:
+                    alias[k] = paper.id
+                continue
+            merged = merge_papers(by_key[known], paper)
+            by_key[known] = merged
+            for k in (*keys, merged.id):
+                alias.setdefault(k, known)
+    return list(by_key.values())
+
+
+def test_corpus_streams_the_papers_of_the_in_memory_merge_in_first_appearance_order(tmp_path):
+    from kg.sources import Corpus
+
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(
+        json.dumps({"title": "Fast Certified Robust Training with Short Warmup", "abstract": "A shorter abstract about certified training, from another source.",
+                    "arxiv_id": "2103.17268"}) + "\n"
+        + json.dumps({"title": "A Paper Only Here", "abstract": "It proposes nothing at all, but says so at some length."}) + "\n",
+        encoding="utf-8")
+    sources = [*embedded_corpus(), extra]  # the merged paper was first seen in a dump, its arXiv id comes last
+    report = SkipReport()
+    with Corpus(sources, report=report) as corpus:
+        assert len(corpus) == 503 and report.merged == 7
+        papers = list(corpus)
+        assert list(corpus) == papers  # iterable again
+        assert corpus.ids == [p.id for p in papers]
+        assert [p.id for p in corpus.select(lambda pid: pid.startswith("arxiv:"))] == \
+            [p.id for p in papers if p.id.startswith("arxiv:")]
+    assert papers == _reference_read_corpus(sources)
+    assert "arxiv:2103.17268" in {p.id for p in papers}
+
+
+def test_corpus_spool_is_removed_on_close(tmp_path):
+    from kg.sources import Corpus
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    with Corpus(embedded_corpus(), spool_dir=spool) as corpus:
+        assert len(corpus) == 502
+    assert not any(spool.iterdir())  # (an unnamed temporary file: never visible, gone with the process too)
+
+
+def test_a_streamed_jsonl_file_decodes_line_by_line_and_keeps_unicode_line_separators(tmp_path, caplog):
+    path = tmp_path / "mixed.jsonl"
+    good = json.dumps({"title": "Line\u2028Separated Title", "abstract": "An abstract\u2029with separators."},
+                      ensure_ascii=False).encode("utf-8")
+    latin = json.dumps({"title": "Café Networks", "abstract": "Naïve résumé of the method."},
+                       ensure_ascii=False).encode("cp1252")
+    path.write_bytes(b"\xef\xbb\xbf" + good + b"\r\n" + latin + b"\n{broken\n")
+    report = SkipReport()
+    papers = list(read_papers(path, report=report))
+    assert [p.title for p in papers] == ["Line Separated Title", "Café Networks"]
+    assert papers[1].abstract == "Naïve résumé of the method."
+    assert "mixed.jsonl:2: not valid UTF-8" in caplog.text
+    assert report.skipped == 1 and report.reasons[0][0] == "mixed.jsonl:3"
+
+
+@pytest.mark.parametrize(("text", "fmt", "n"), [
+    ('{\n  "title": "Pretty", "abstract": "A pretty-printed JSON document. An abstract that is long enough to be read as a paper."\n}\n', None, 1),  # JSON, read whole
+    ('[{"title": "Array", "abstract": "A JSON array of papers. An abstract that is long enough to be read as a paper."}]\n', None, 1),
+    ('{"title": "One", "abstract": "First line paper. An abstract that is long enough to be read as a paper."}\n{"title": "Two", "abstract": "Second line paper. An abstract that is long enough to be read as a paper."}\n', None, 2),
+    ('{"title": "One", "abstract": "First line paper. An abstract that is long enough to be read as a paper."}\n', "jsonl", 1),
+])
+def test_json_documents_are_not_mistaken_for_streamable_json_lines(tmp_path, text, fmt, n):
+    path = tmp_path / "papers.txt"
+    path.write_text(text, encoding="utf-8")
+    assert len(list(read_papers(path, fmt=fmt))) == n

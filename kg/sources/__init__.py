@@ -21,14 +21,15 @@ with file and line); they raise :class:`~kg.errors.InputError` only when a whole
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import fields, replace
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import FormatError, InputError
 from kg.model import Paper, SkipReport
@@ -36,11 +37,12 @@ from kg.sources.atom import read_atom
 from kg.sources.bibtex import read_bibtex
 from kg.sources.daily import read_daily
 from kg.sources.scholarly import read_json
-from kg.sources.tabular import read_csv, read_jsonl
-from kg.sources.text import decode, looks_binary, paper_id, title_key
+from kg.sources.tabular import read_csv, read_jsonl, read_jsonl_lines
+from kg.sources.text import decode, decode_lines, looks_binary, paper_id
 
 __all__ = [
     "FORMATS",
+    "Corpus",
     "Reader",
     "detect_format",
     "embedded_corpus",
@@ -103,18 +105,68 @@ def detect_format(text: str, name: str = "<input>") -> str:
     raise FormatError(f"{name}: empty input, nothing to detect")
 
 
-def _read_bytes(source: str | Path) -> tuple[bytes, str]:
-    if str(source) == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
-    path = Path(source)
+def _open(path: Path) -> BinaryIO:
     try:
-        return path.read_bytes(), str(path)
+        return path.open("rb")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory; pass the files inside it") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _read_bytes(source: str | Path) -> tuple[bytes, str]:
+    if str(source) == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    path = Path(source)
+    with _open(path) as fh:
+        try:
+            return fh.read(), str(path)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _streamed_jsonl(path: Path, fmt: str | None) -> Iterator[tuple[int, str]] | None:
+    """The file's numbered lines, read as they are consumed, when it is JSON Lines (``fmt``, or detected
+    from its first line: a whole JSON object); None for any other file (it is read whole).
+
+    Why: the format scale comes in. A million abstracts are 1.5 GB of JSON Lines, read whole that is
+    1.5 GB of bytes plus 1.5 GB of text before the first paper; streamed, one line. The first-line test
+    gives the answer :func:`detect_format` gives for the whole text (a pretty-printed JSON document's first
+    line is not a whole object; a one-line ``.json`` file is left to it).
+    """
+    if fmt not in (None, "jsonl") or (fmt is None and path.suffix.lower() == ".json"):
+        return None
+    fh = _open(path)
+    try:
+        head = fh.read(4096)
+        if not head.strip() or looks_binary(head):
+            fh.close()
+            return None  # read whole: the empty-input and binary-file answers are made there
+        if fmt is None:
+            fh.seek(0)
+            first = b""
+            for raw in fh:
+                if raw.strip():
+                    first = raw.removeprefix(codecs.BOM_UTF8)
+                    break
+            try:
+                whole_object = isinstance(json.loads(first), dict)
+            except ValueError:
+                whole_object = False
+            if not whole_object:
+                fh.close()
+                return None
+        fh.seek(0)
+    except OSError as exc:
+        fh.close()
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+    def lines() -> Iterator[tuple[int, str]]:
+        with fh:
+            yield from decode_lines(fh, str(path))
+    return lines()
 
 
 def read_papers(
@@ -130,6 +182,9 @@ def read_papers(
     report = report if report is not None else SkipReport()
     if fmt is not None and fmt not in FORMATS:
         raise FormatError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    streamed = None if str(source) == "-" else _streamed_jsonl(Path(source), fmt)
+    if streamed is not None:
+        return read_jsonl_lines(streamed, Path(source).name, report, mapping if mapping else None)
     data, location = _read_bytes(source)
     text = decode(data, location)
     if not text.strip():
@@ -198,79 +253,11 @@ def expand_inputs(sources: Sequence[str | Path]) -> list[str | Path]:
     return out
 
 
-def _richness(p: Paper) -> int:
-    return sum(1 for f in fields(Paper) if getattr(p, f.name) not in (None, (), ""))
-
-
-def merge_papers(a: Paper, b: Paper) -> Paper:
-    """One paper from two records of it: the richer record wins, the other fills its gaps.
-
-    The longer abstract is kept (dumps sometimes truncate), and the id is recomputed so that an arXiv id
-    learnt from either record becomes the id.
-    """
-    base, other = (a, b) if _richness(a) >= _richness(b) else (b, a)
-    filled = {f.name: getattr(other, f.name) for f in fields(Paper)
-              if getattr(base, f.name) in (None, (), "") and getattr(other, f.name) not in (None, (), "")}
-    merged = replace(base, **filled)
-    if len(other.abstract) > len(merged.abstract):
-        merged = replace(merged, abstract=other.abstract)
-    if merged.date and other.date and merged.date.startswith("--") and not other.date.startswith("--"):
-        merged = replace(merged, date=other.date)  # a full date beats a partial one
-    if merged.arxiv_id and not merged.id.startswith(("arxiv:",)) and merged.id.startswith("t:"):
-        merged = replace(merged, id=paper_id(merged.title, merged.arxiv_id))
-    return merged
-
-
-def read_corpus(
-    sources: Sequence[str | Path],
-    fmt: str | None = None,
-    report: SkipReport | None = None,
-    mapping: Mapping[str, str] | None = None,
-) -> list[Paper]:
-    """Read many inputs (files, directories, ``-``) and merge duplicates (same arXiv id, id or normalised
-    title) into one paper each.
-
-    Order is the order of first appearance, so output is deterministic for the same inputs. A path that
-    does not exist fails before anything is read; a file that cannot be read among several is a counted,
-    logged skip.
-    """
-    report = report if report is not None else SkipReport()
-    sources = expand_inputs(sources)
-    by_key: dict[str, Paper] = {}
-    alias: dict[str, str] = {}
-    failures: list[InputError] = []
-    for source in sources:
-        try:
-            papers = list(read_papers(source, fmt=fmt, report=report, mapping=mapping))
-        except InputError as exc:
-            # One bad file among several is a counted, logged skip; a lone bad input is the caller's error.
-            if len(sources) == 1:
-                raise
-            failures.append(exc)
-            report.skip(str(source), f"file not read: {exc}")
-            log.warning("skipped input %s", exc)
-            continue
-        for paper in papers:
-            key = title_key(paper.title)
-            keys = [k for k in (paper.id, f"title:{key}" if key else None,
-                                f"arxiv:{paper.arxiv_id}" if paper.arxiv_id else None) if k]
-            known = next((alias[k] for k in keys if k in alias), None)
-            if known is None:
-                by_key[paper.id] = paper
-                for k in keys:
-                    alias[k] = paper.id
-                continue
-            report.merged += 1
-            merged = merge_papers(by_key[known], paper)
-            by_key[known] = merged
-            for k in (*keys, merged.id):
-                alias.setdefault(k, known)
-    if sources and len(failures) == len(sources):
-        raise InputError(f"no input could be read ({len(failures)} files); first: {failures[0]}")
-    return [by_key[k] for k in by_key]
-
-
 def embedded_corpus() -> list[Path]:
     """The sample corpus shipped inside the package (four daily-papers dumps), sorted by name."""
     root = resources.files("kg") / "resources" / "corpus"
     return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".txt"))
+
+
+# Reading many inputs into one corpus of distinct papers is its own module; it uses the readers above.
+from kg.sources.corpus import Corpus, merge_papers, read_corpus  # noqa: E402

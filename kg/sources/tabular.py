@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from kg.errors import FormatError
@@ -113,7 +113,15 @@ def read_jsonl(
     """One JSON object per line; a broken line is a counted skip, not the end of the file."""
     # Split on "\n" only: str.splitlines also breaks at U+2028/U+2029/U+0085, which JSON allows unescaped
     # inside strings, so a valid record would be cut in two (issue 9).
-    for lineno, line in enumerate(text.split("\n"), 1):
+    return read_jsonl_lines(enumerate(text.split("\n"), 1), location, report, mapping)
+
+
+def read_jsonl_lines(
+    lines: Iterable[tuple[int, str]], location: str, report: SkipReport, mapping: Mapping[str, str] | None = None
+) -> Iterator[Paper]:
+    """The papers of numbered JSON Lines, as they come: what :func:`read_jsonl` reads from a text, and
+    :func:`kg.sources.read_papers` from a file it streams (a corpus of a million papers is 1.5 GB of text)."""
+    for lineno, line in lines:
         line = line.removesuffix("\r")
         if not line.strip():
             continue

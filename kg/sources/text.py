@@ -5,10 +5,12 @@ Kept free of format knowledge so each reader module is only about its format.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from kg.errors import InputError
@@ -55,6 +57,28 @@ def decode(data: bytes, location: str) -> str:
             log.warning("%s: not valid UTF-8 (byte %d); decoded as %s", location, exc.start, enc)
             return text
     raise InputError(f"{location}: cannot decode the file as UTF-8 or Latin-1")  # pragma: no cover
+
+
+def decode_lines(lines: Iterable[bytes], location: str) -> Iterator[tuple[int, str]]:
+    """Numbered lines of a file read as bytes, each decoded as :func:`decode` decodes a whole file: UTF-8
+    (a BOM dropped), else cp1252/Latin-1 with one warning per file. Why per line: a streamed file is never
+    held whole, and one Latin-1 line in a UTF-8 file then costs only that line its fallback."""
+    warned = False
+    for lineno, raw in enumerate(lines, 1):
+        if lineno == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            try:
+                line, enc = raw.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                line, enc = raw.decode("latin-1"), "latin-1"
+            if not warned:
+                log.warning("%s:%d: not valid UTF-8 (byte %d); decoded as %s (and any other such line)",
+                            location, lineno, exc.start, enc)
+                warned = True
+        yield lineno, line.removesuffix("\n")
 
 
 def looks_binary(data: bytes, sample: int = 4096) -> bool:
