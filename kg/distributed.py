@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kg.errors import KGError
 from kg.model import Extraction, Paper, SkipReport
@@ -39,7 +39,8 @@ def extract_chunk(papers: list[dict[str, Any]], budget: float | None) -> list[di
 
     if extract._WORKER_NLP is None:  # the first chunk this worker process extracts loads the pipeline
         extract._worker_init()
-    return extract._worker_extract((papers, budget))
+    records = extract._worker_extract(([Paper.from_dict(p) for p in papers], budget, False))
+    return cast("list[dict[str, Any] | str]", records)  # (dicts: encoded=False)
 
 
 @contextmanager

@@ -28,6 +28,7 @@ from kg.model import Extraction, Paper, SkipReport
 from kg.nlp.guard import defuse
 from kg.parallel import chunked, windowed
 from kg.records import SEPARATOR, doc_to_extraction
+from kg.shards import RecordLines, encode
 
 __all__ = ["EXTRACTOR_ID", "PAPER_BUDGET", "doc_to_extraction", "extract_paper", "extract_papers", "extractor_id",
            "paper_text", "report_skip"]
@@ -152,12 +153,13 @@ def _worker_init(mode: str = "fast") -> None:
     _WORKER_ID = extractor_id(mode) if mode != "fast" else EXTRACTOR_ID
 
 
-def _worker_extract(args: tuple[list[dict[str, Any]], float | None]) -> list[dict[str, Any] | str]:
-    # Workers return plain dicts, never Docs: pickling Docs costs more than the rule components (DESIGN.md).
+def _worker_extract(args: tuple[list[Paper], float | None, bool]) -> list[dict[str, Any] | RecordLines | str]:
+    # Workers return plain dicts (or the shard lines, already encoded), never Docs: pickling Docs costs more
+    # than the rule components (DESIGN.md).
     assert _WORKER_NLP is not None
-    papers, budget = args
-    return [r if isinstance(r, str) else r.to_dict()
-            for r in _budgeted(_WORKER_NLP, (Paper.from_dict(p) for p in papers), budget, _WORKER_ID)]
+    papers, budget, encoded = args
+    return [r if isinstance(r, str) else encode(r) if encoded else r.to_dict()
+            for r in _budgeted(_WORKER_NLP, papers, budget, _WORKER_ID)]
 
 
 def report_skip(paper: Paper, reason: str, report: SkipReport | None) -> None:
@@ -184,22 +186,48 @@ def extract_papers(
     :mod:`kg.nlp.ner`); an explicit ``nlp`` overrides it but the records still name ``mode``'s extractor.
     A paper whose extraction takes longer than ``budget`` seconds (None: no limit) is not yielded; it is
     logged and counted in ``report`` (``report.skipped``, with the paper's source as location).
+    Papers are taken from ``papers`` as the extraction goes, a few chunks ahead: a build streams its
+    corpus from disk and holds only the papers in flight (:mod:`kg.sources.corpus`).
     """
+    for result in _extract(papers, nlp, n_process, batch_size, mode, budget, report, encoded=False):
+        assert not isinstance(result, RecordLines)
+        yield result if isinstance(result, Extraction) else Extraction.from_dict(result)
+
+
+def extract_records(
+    papers: Iterable[Paper],
+    n_process: int = 1,
+    batch_size: int = 64,
+    mode: str = "fast",
+    *,
+    budget: float | None = PAPER_BUDGET,
+    report: SkipReport | None = None,
+) -> Iterator[RecordLines]:
+    """:func:`extract_papers`, each record as the lines its shard stores (:class:`kg.shards.RecordLines`),
+    encoded where it was extracted. Why: the build only writes records to shards, and decoding each worker's
+    record into objects to encode it again cost the parent process a sixth of the extraction's CPU, on a
+    machine whose cores the workers need."""
+    for result in _extract(papers, None, n_process, batch_size, mode, budget, report, encoded=True):
+        yield result if isinstance(result, RecordLines) else encode(result)  # type: ignore[arg-type]
+
+
+def _extract(papers: Iterable[Paper], nlp: Language | None, n_process: int, batch_size: int, mode: str,
+             budget: float | None, report: SkipReport | None, encoded: bool
+             ) -> Iterator[Extraction | RecordLines | dict[str, Any]]:
     papers = iter(papers)
     head = list(islice(papers, 2 * batch_size))
     if not head:
         return  # nothing to do: do not build the pipeline (a no-op rebuild stays fast)
     ex_id = extractor_id(mode) if mode != "fast" else EXTRACTOR_ID
-    # Papers are taken from ``papers`` as the extraction goes (a chunk at a time): a build streams its
-    # corpus from disk and holds only the papers in flight (kg.sources.corpus).
     chunks = chunked(chain(head, papers), batch_size)
 
-    def emit(chunk: list[Paper], results: Iterable[Extraction | dict[str, Any] | str]) -> Iterator[Extraction]:
+    def emit(chunk: list[Paper], results: Iterable[Extraction | RecordLines | dict[str, Any] | str]
+             ) -> Iterator[Extraction | RecordLines | dict[str, Any]]:
         for paper, result in zip(chunk, results, strict=True):
             if isinstance(result, str):
                 report_skip(paper, result, report)
             else:
-                yield result if isinstance(result, Extraction) else Extraction.from_dict(result)
+                yield result
 
     if n_process <= 1 or len(head) < 2 * batch_size:
         from kg.nlp import load_nlp
@@ -210,8 +238,8 @@ def extract_papers(
         return
     ctx = mp.get_context("fork")
     with ctx.Pool(n_process, initializer=_worker_init, initargs=(mode,)) as pool:
-        def submit(chunk: list[Paper]) -> Callable[[], tuple[list[Paper], list[dict[str, Any] | str]]]:
-            job = pool.apply_async(_worker_extract, (([p.to_dict() for p in chunk], budget),))
+        def submit(chunk: list[Paper]) -> Callable[[], tuple[list[Paper], list[Any]]]:
+            job = pool.apply_async(_worker_extract, ((chunk, budget, encoded),))
             return lambda: (chunk, job.get())
         for chunk, results in windowed(submit, chunks, 4 * n_process):
             yield from emit(chunk, results)

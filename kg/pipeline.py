@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # heavy imports stay lazy
 
     from kg.graph import KnowledgeGraph
     from kg.link import Linking
-    from kg.shards import Shards
+    from kg.shards import RecordLines, Shards
     from kg.sources import Corpus
 
 log = logging.getLogger(__name__)
@@ -345,13 +345,13 @@ def _complete_outputs(
     return previous
 
 
-def _write_shards(shards: Shards, records: Iterable[Extraction], progress: Callable[[int], None] | None = None
-                  ) -> tuple[list[str], int]:
+def _write_shards(shards: Shards, records: Iterable[Extraction | RecordLines],
+                  progress: Callable[[int], None] | None = None) -> tuple[list[str], int]:
     """Write ``records`` as new shards of at most :data:`kg.shards.SHARD_PAPERS` papers, as they stream in."""
     from kg.shards import SHARD_PAPERS
 
     written: list[str] = []
-    buf: list[Extraction] = []
+    buf: list[Extraction | RecordLines] = []
     n = 0
     for record in records:
         buf.append(record)
@@ -429,7 +429,7 @@ def _build_locked(
 ) -> BuildSummary:
     """Extract what is new into shards, then assemble (or find that the last build's outputs stand).
     ``client``: a Dask client (:func:`kg.distributed.dask_client`) that extracts and writes triples, or None."""
-    from kg.extract import extract_papers, extractor_id
+    from kg.extract import extract_records, extractor_id
     from kg.shards import Shards
 
     summary = BuildSummary()
@@ -464,9 +464,10 @@ def _build_locked(
     if client is not None:  # Dask distributed
         from kg.distributed import extract_on_cluster
 
-        records_in = extract_on_cluster(todo, client, budget=budget, report=extract_report)
+        records_in: Iterable[Extraction | RecordLines] = extract_on_cluster(todo, client, budget=budget,
+                                                                             report=extract_report)
     else:
-        records_in = extract_papers(todo, n_process=processes, mode=mode, budget=budget, report=extract_report)
+        records_in = extract_records(todo, n_process=processes, mode=mode, budget=budget, report=extract_report)
     new_shards, n_new = _write_shards(shards, records_in,
                                       None if progress is None else (lambda i: progress(i, n_todo)))
     dirty.update(new_shards)

@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.io import atomic_write
 from kg.link import Linking, NameRecord, name_records
@@ -67,6 +68,19 @@ class PaperNames:
         pid = data["id"]
         ents = tuple(NameRecord.from_list([pid, *e]) for e in data["entities"])
         return cls(pid, data["extractor"], ents, tuple(data.get("labelled", ())))
+
+
+class RecordLines(NamedTuple):
+    """One paper's record as the two lines its shard stores (without newlines): made by :func:`encode`,
+    in the extraction workers for a build (:func:`kg.extract.extract_records`)."""
+
+    paper: str  # the paper id, the shard's sort key
+    record: str  # the extraction record, JSON
+    names: str  # its names line (PaperNames), JSON
+
+
+def encode(ex: Extraction) -> RecordLines:
+    return RecordLines(ex.paper.id, json.dumps(ex.to_dict(), ensure_ascii=False), PaperNames.of(ex).to_json())
 
 
 class Shards:
@@ -139,16 +153,14 @@ class Shards:
             yield from self.records(shard, report)
 
     # ---------------------------------------------------------------- writing
-    def write(self, shard: str, records: Iterable[Extraction]) -> int:
+    def write(self, shard: str, records: Iterable[Extraction | RecordLines]) -> int:
         """Write ``records`` (sorted by paper id) as ``shard``: the records file, then its names file."""
-        ordered = sorted(records, key=lambda r: r.paper.id)
+        ordered = sorted((r if isinstance(r, RecordLines) else encode(r) for r in records), key=lambda r: r.paper)
         self.records_dir.mkdir(parents=True, exist_ok=True)
         with atomic_write(self.records_path(shard)) as fh:
-            for r in ordered:
-                fh.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+            fh.writelines(r.record + "\n" for r in ordered)
         with atomic_write(self.names_path(shard)) as fh:
-            for r in ordered:
-                fh.write(PaperNames.of(r).to_json() + "\n")
+            fh.writelines(r.names + "\n" for r in ordered)
         return len(ordered)
 
     def remove(self, shard: str) -> None:
