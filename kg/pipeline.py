@@ -552,7 +552,8 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
         t0 = time.perf_counter()
         incremental = _store_matches(out / STORE_DIR, previous)
         sources = [shards.entities_path, *(shards.nt_path(s) for s in shards.names())]
-        summary.store = update_store(out / STORE_DIR, rendered, sources, incremental=incremental)
+        summary.store = update_store(out / STORE_DIR, rendered, sources, incremental=incremental,
+                                     held_before=((previous or {}).get("store") or {}).get("triples", 0))
         summary.files["store"] = out / STORE_DIR
         summary.seconds["store"] = time.perf_counter() - t0
 

@@ -222,14 +222,15 @@ class Store:
     def quads(self) -> Iterator[ox.Quad]:
         return self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
 
-    def triples_of(self, subject: str) -> Iterator[ox.Triple]:
-        """The default graph's triples whose subject is the IRI ``subject``: one index lookup, no query.
+    def triples_of(self, subject: str) -> Iterator[ox.Quad]:
+        """The default graph's triples (as quads of the default graph) whose subject is the IRI ``subject``:
+        one index lookup, no query.
 
         Why: reading the nodes of a bounded view (``kg.views``) this way was 1.7x faster than the
-        equivalent batched ``CONSTRUCT`` on a 10k-paper store (2,000 papers, 118k triples: 2.4 s vs 4.0 s).
+        equivalent batched ``CONSTRUCT`` on a 10k-paper store (2,000 papers, 118k triples: 2.4 s vs 4.0 s);
+        and the quads themselves, not a ``Triple`` made of each, because a view reads ~175 per paper.
         """
-        for q in self._store.quads_for_pattern(ox.NamedNode(subject), None, None, ox.DefaultGraph()):
-            yield q.triple
+        return self._store.quads_for_pattern(ox.NamedNode(subject), None, None, ox.DefaultGraph())
 
     def sync(self, graph: Graph | Path) -> SyncStats:
         """Make the default graph equal ``graph`` (rdflib Graph or an N-Triples/Turtle file), incrementally."""

@@ -151,17 +151,16 @@ def _ox_triples(triples: Iterable[Any], nt_chunks: list[bytes]) -> Iterator[Trip
     the memory of the pyoxigraph objects (~590 bytes each, measured on 114k triples).
     """
     buf: list[Any] = []
-    for t in triples:
-        if isinstance(t, ox.Quad):
-            t = t.triple
-        o = t.object
-        if isinstance(t.subject, ox.BlankNode) or isinstance(o, ox.BlankNode):
+    literal, blank = ox.Literal, ox.BlankNode
+    for t in triples:  # (a quad of the default graph reads as its triple: no Triple object made of it)
+        s, o = t.subject, t.object
+        if type(s) is blank or type(o) is blank:
             continue
-        buf.append(t)
+        buf.append(t if type(t) is not ox.Quad or type(t.graph_name) is ox.DefaultGraph else t.triple)
         if len(buf) == _CHUNK:
             nt_chunks.append(ox.serialize(buf, format=ox.RdfFormat.N_TRIPLES) or b"")
             buf = []
-        yield t.subject.value, t.predicate.value, o.value if isinstance(o, ox.Literal) else _Iri(o.value)
+        yield s.value, t.predicate.value, o.value if type(o) is literal else _Iri(o.value)
     if buf:
         nt_chunks.append(ox.serialize(buf, format=ox.RdfFormat.N_TRIPLES) or b"")
 
@@ -341,12 +340,16 @@ def _describe(store: Store, nodes: set[str], papers: set[str]) -> Iterator[Any]:
     whatever the store's size. A batched ``CONSTRUCT { ?x ?p ?o } WHERE { VALUES ?s {…} ?s
     kg:evidence|kg:reports|kg:claims ?x . ?x ?p ?o }`` gives the same triples 1.7x slower (10k store).
     """
+    named = ox.NamedNode
     for s in sorted(nodes):
-        follow = s in papers
+        if s not in papers:
+            yield from store.triples_of(s)
+            continue
         for t in store.triples_of(s):
             yield t
-            if follow and t.predicate.value in _DEPENDENTS and isinstance(t.object, ox.NamedNode):
-                yield from store.triples_of(t.object.value)
+            o = t.object
+            if type(o) is named and t.predicate.value in _DEPENDENTS:
+                yield from store.triples_of(o.value)
 
 
 def _paper_counts(store: Store, entities: set[str]) -> dict[str, int]:

@@ -23,6 +23,7 @@ from kg.cli import app
 from kg.extract import extract_papers
 from kg.graph import KnowledgeGraph
 from kg.link import link, link_names, name_records
+from kg.manifest import read_manifest
 from kg.pipeline import build, read_extractions
 from kg.shards import Shards
 from kg.triples import graph_lines
@@ -112,6 +113,8 @@ def test_adding_papers_equals_building_them_all_at_once(records, tmp_path, small
     assert (step / "graph.nt").read_bytes() == (once / "graph.nt").read_bytes()
     assert len(Shards(step).names()) > len(Shards(once).names()) - 1
     assert _store_triples(step / "store") == _loaded(step / "graph.nt")
+    # the incremental count (before + added - removed, no scan) is the store's true size
+    assert s2.store["triples"] == len(_store_triples(step / "store")) == read_manifest(step)["store"]["triples"]
     # the counts are those of the graph the same papers make in memory (extracted now: the stored records
     # are an older extractor's, and the rules change what they find)
     fresh = list(extract_papers([ex.paper for ex in records]))
