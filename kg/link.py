@@ -141,6 +141,9 @@ class Linking:
     ambiguous: set[tuple[str, str]] = field(default_factory=set, repr=False)
     groups: _UnionFind = field(default_factory=lambda: _UnionFind(), repr=False)
     key_of_root: dict[str, str] = field(default_factory=dict, repr=False)
+    # resolve()'s answers by what decides them (a record's names, not its paper): one entry per distinct
+    # named entity, as the tables above
+    _resolved: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
 
     def canonical(self, paper_id: str, local_key: str) -> CanonicalEntity:
         return self.entities[self.members[(paper_id, local_key)]]
@@ -150,7 +153,11 @@ class Linking:
         found = self.members.get((rec.paper, rec.key))
         if found is not None:
             return found
-        return self.key_of_root[self.groups.find(_link_keys(rec, self.ambiguous)[0])]
+        content = rec[2:]
+        found = self._resolved.get(content)
+        if found is None:
+            found = self._resolved[content] = self.key_of_root[self.groups.find(_link_keys(rec, self.ambiguous)[0])]
+        return found
 
 
 def ambiguous_acronyms(records: Iterable[NameRecord]) -> set[tuple[str, str]]:
@@ -214,28 +221,38 @@ def link(extractions: Iterable[Extraction]) -> Linking:
 
 
 def link_names(source: Callable[[], Iterable[NameRecord]]) -> Linking:
-    """Resolve entities from their names alone, in three streaming passes over ``source()``.
+    """Resolve entities from their names alone, in two streaming passes over ``source()``.
 
     ``source`` returns a fresh iterator over every entity's :class:`NameRecord`, one paper's entities
     together and in record order (papers in any order). Memory grows with the distinct names and groups,
-    not with the papers' text: the passes find the ambiguous acronyms, join the keys, then count each
-    group's votes. The result does not depend on the order of the papers: a group's key is chosen in the
-    order of its earliest (paper id, entity index), as when the records are read sorted by paper id.
+    not with the papers' text: the first pass collects the distinct namings (from which the ambiguous
+    acronyms are found and the keys joined), the second counts each group's votes. The result does not
+    depend on the order of the papers: a group's key is chosen in the order of its earliest (paper id,
+    entity index), as when the records are read sorted by paper id.
     """
-    ambiguous = ambiguous_acronyms(source())
-    uf = _UnionFind()
+    # A record's join keys depend on its naming alone (rec[2:]: type, names, short and long form, lexicon id),
+    # and a corpus names the same entity the same way in many papers: the first pass keeps one record of each
+    # distinct naming (memory: the distinct namings, as the tables here), the joins are made from those.
+    namings: dict[tuple[Any, ...], NameRecord] = {}
     for rec in source():
+        namings.setdefault(rec[2:], rec)
+    ambiguous = ambiguous_acronyms(namings.values())
+    uf = _UnionFind()
+    first_key: dict[tuple[Any, ...], str] = {}
+    for content, rec in namings.items():
         keys = _link_keys(rec, ambiguous)
+        first_key[content] = keys[0]
         uf.find(keys[0])  # a lone key is a group too
         for k in keys[1:]:
             uf.union(keys[0], k)
+    del namings
 
     votes: dict[str, _Votes] = {}
     last_paper, index = None, 0
     for rec in source():
         index = index + 1 if rec.paper == last_paper else 0
         last_paper = rec.paper
-        root = uf.find(_link_keys(rec, ambiguous)[0])
+        root = uf.find(first_key[rec[2:]])
         v = votes.get(root)
         if v is None:
             v = votes[root] = _Votes((rec.paper, index))
