@@ -274,3 +274,31 @@ def test_chains_need_two_different_papers(tmp_path):
     assert seen["two papers"] == [['"Alpha"', '"Beta"', '"Gamma"']]
     assert ['"Alpha"', '"Beta"', '"Gamma"'] in seen["the same pair in two papers"]
     assert seen["no second hop"] == []
+
+
+@pytest.mark.parametrize("limit", [100, 3])
+def test_claim_evidence_passes_over_claims_without_evidence_as_the_plain_query_does(sample_build, tmp_path, limit):
+    """claim-evidence sorts the claims first and reads the evidence of the first ones only: a claim lacking
+    a property must give no row and let the next claim in, as the plain join does."""
+    import pyoxigraph as ox
+
+    src = ox.Store.read_only(str(sample_build[0] / "store"))
+    inner = ox.Store()
+    inner.bulk_extend(src)
+    top = [row["c"] for row in inner.query(
+        "SELECT ?c WHERE { ?c <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> "
+        "<https://w3id.org/paperkg/ontology#uses> ; <https://w3id.org/paperkg/ontology#confidence> ?x } "
+        "ORDER BY DESC(?x) ?c LIMIT 4")]
+    rule = ox.NamedNode("https://w3id.org/paperkg/ontology#rule")
+    section = ox.NamedNode("https://w3id.org/paperkg/ontology#section")
+    for claim, prop in zip(top, [rule, section, rule, section], strict=True):
+        for quad in list(inner.quads_for_pattern(claim, prop, None)):
+            inner.remove(quad)
+    store = Store(inner, None)
+
+    def cut(sparql: str) -> str:
+        return _with_value(sparql, "kg:uses").replace("LIMIT 100", f"LIMIT {limit}")
+
+    fast, plain = cut(load_queries()["claim-evidence"].sparql), cut(REFERENCE["claim-evidence"])
+    _assert_same_answer(store, "claim-evidence", fast, plain, f"claim-evidence, 4 claims without evidence, {limit}")
+    assert len(_rows(store, fast)[1]) == limit
