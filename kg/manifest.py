@@ -98,7 +98,8 @@ def write_manifest(out: Path, summary: BuildSummary, previous: dict[str, Any] | 
     if summary.inputs:
         data["inputs"] = summary.inputs
     if summary.store:
-        data["store"] = {"path": "store", "triples": summary.store.get("triples")}
+        data["store"] = {"path": "store", "triples": summary.store.get("triples"),
+                         "changed_since_optimize": summary.store.get("changed_since_optimize", 0)}
     if summary.conforms is not None:
         data["shacl"] = {"conforms": summary.conforms, "violations": summary.violations}
     return _write(out, data)

@@ -322,7 +322,8 @@ def _unchanged(out: Path, previous: dict[str, Any]) -> BuildSummary:
         summary.conforms = previous["shacl"].get("conforms")
         summary.violations = previous["shacl"].get("violations", 0)
     if "store" in previous:
-        summary.store = {"triples": previous["store"].get("triples"), "added": 0, "removed": 0}
+        summary.store = {"triples": previous["store"].get("triples"), "added": 0, "removed": 0,
+                         "changed_since_optimize": previous["store"].get("changed_since_optimize", 0)}
         summary.files["store"] = out / STORE_DIR
     return summary
 
@@ -552,8 +553,10 @@ def _assemble(shards: Shards, out: Path, summary: BuildSummary, dirty: set[str],
         t0 = time.perf_counter()
         incremental = _store_matches(out / STORE_DIR, previous)
         sources = [shards.entities_path, *(shards.nt_path(s) for s in shards.names())]
+        known = (previous or {}).get("store") or {}
         summary.store = update_store(out / STORE_DIR, rendered, sources, incremental=incremental,
-                                     held_before=((previous or {}).get("store") or {}).get("triples", 0))
+                                     held_before=known.get("triples", 0),
+                                     changed_before=known.get("changed_since_optimize", 0))
         summary.files["store"] = out / STORE_DIR
         summary.seconds["store"] = time.perf_counter() - t0
 

@@ -285,3 +285,32 @@ def test_slug_fast_ascii_path_equals_the_unicode_folding(text):
     else:
         expected = s
     assert slug(text) == expected
+
+
+def test_the_store_is_compacted_after_a_load_and_once_enough_has_changed(records, tmp_path, small_shards, monkeypatch):
+    """A loaded store is compacted at once; incremental changes add up in the manifest until they reach
+    OPTIMIZE_AFTER of the store, then it is compacted again (queries on the 100k store: 1.16 -> 0.75 s)."""
+    import kg.assemble
+
+    ids = sorted(ex.paper.id for ex in records)
+    out = tmp_path / "out"
+    first = build([_papers(tmp_path / "a.jsonl", records, set(ids[:-2]))], out, validate=False)
+    assert first.store["reloaded"] == 1 and read_manifest(out)["store"]["changed_since_optimize"] == 0
+
+    monkeypatch.setattr(kg.assemble, "OPTIMIZE_AFTER", 10.0)  # never: the changes add up
+    second = build([_papers(tmp_path / "b.jsonl", records, {ids[-2]})], out, validate=False)
+    changed = second.store["added"] + second.store["removed"]
+    assert second.store["reloaded"] == 0 and changed > 0
+    assert read_manifest(out)["store"]["changed_since_optimize"] == changed
+
+    monkeypatch.setattr(kg.assemble, "OPTIMIZE_AFTER", 0.0)  # at once
+    third = build([_papers(tmp_path / "c.jsonl", records, {ids[-1]})], out, validate=False)
+    assert third.store["reloaded"] == 0 and read_manifest(out)["store"]["changed_since_optimize"] == 0
+    assert _store_triples(out / "store") == _loaded_files(out)
+
+
+def _loaded_files(out: Path) -> set[ox.Triple]:
+    fresh = ox.Store()
+    for path in sorted((out / "triples").glob("*.nt")):
+        fresh.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    return {q.triple for q in fresh}
