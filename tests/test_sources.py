@@ -140,7 +140,8 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
     [
         ("bomb.xml", BILLION_LAUGHS.encode(), InputError, "refused unsafe XML"),
         ("garbage.bin", bytes(range(256)) * 4, InputError, "binary"),
-        ("nocol.csv", b"title,summary_text\nA,B\n", FormatError, "no abstract column (columns found: title, summary_text)"),
+        ("nocol.csv", b"title,summary_text\nA,B\n", FormatError,
+         "no abstract column (columns found: title, summary_text)"),
         ("notatom.xml", b"<html><body>hi</body></html>", FormatError, "not an Atom feed"),
         ("broken.xml", b"<feed xmlns='http://www.w3.org/2005/Atom'><entry>", InputError, "not well-formed XML"),
     ],
@@ -185,7 +186,8 @@ def test_same_paper_from_two_formats_is_merged(tmp_path):
 
 @pytest.mark.parametrize(
     ("head", "fmt"),
-    [("{\"title\": 1}", "jsonl"), ("title,abstract\n", "csv"), ("<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'>", "atom"),
+    [("{\"title\": 1}", "jsonl"), ("title,abstract\n", "csv"),
+     ("<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'>", "atom"),
      ("Some Title\n\nSome abstract.", "daily")],
 )
 def test_detect_format(head, fmt):
@@ -257,9 +259,11 @@ def test_corpus_streams_the_papers_of_the_in_memory_merge_in_first_appearance_or
 
     extra = tmp_path / "extra.jsonl"
     extra.write_text(
-        json.dumps({"title": "Fast Certified Robust Training with Short Warmup", "abstract": "A shorter abstract about certified training, from another source.",
+        json.dumps({"title": "Fast Certified Robust Training with Short Warmup",
+                    "abstract": "A shorter abstract about certified training, from another source.",
                     "arxiv_id": "2103.17268"}) + "\n"
-        + json.dumps({"title": "A Paper Only Here", "abstract": "It proposes nothing at all, but says so at some length."}) + "\n",
+        + json.dumps({"title": "A Paper Only Here",
+                      "abstract": "It proposes nothing at all, but says so at some length."}) + "\n",
         encoding="utf-8")
     sources = [*embedded_corpus(), extra]  # the merged paper was first seen in a dump, its arXiv id comes last
     report = SkipReport()
@@ -299,11 +303,15 @@ def test_a_streamed_jsonl_file_decodes_line_by_line_and_keeps_unicode_line_separ
     assert report.skipped == 1 and report.reasons[0][0] == "mixed.jsonl:3"
 
 
+def _paper(title: str, lead: str) -> dict[str, str]:
+    return {"title": title, "abstract": f"{lead} An abstract that is long enough to be read as a paper."}
+
+
 @pytest.mark.parametrize(("text", "fmt", "n"), [
-    ('{\n  "title": "Pretty", "abstract": "A pretty-printed JSON document. An abstract that is long enough to be read as a paper."\n}\n', None, 1),  # JSON, read whole
-    ('[{"title": "Array", "abstract": "A JSON array of papers. An abstract that is long enough to be read as a paper."}]\n', None, 1),
-    ('{"title": "One", "abstract": "First line paper. An abstract that is long enough to be read as a paper."}\n{"title": "Two", "abstract": "Second line paper. An abstract that is long enough to be read as a paper."}\n', None, 2),
-    ('{"title": "One", "abstract": "First line paper. An abstract that is long enough to be read as a paper."}\n', "jsonl", 1),
+    (json.dumps(_paper("Pretty", "A pretty-printed JSON document."), indent=2) + "\n", None, 1),  # read whole
+    (json.dumps([_paper("Array", "A JSON array of papers.")]) + "\n", None, 1),
+    (json.dumps(_paper("One", "First line.")) + "\n" + json.dumps(_paper("Two", "Second line.")) + "\n", None, 2),
+    (json.dumps(_paper("One", "First line.")) + "\n", "jsonl", 1),
 ])
 def test_json_documents_are_not_mistaken_for_streamable_json_lines(tmp_path, text, fmt, n):
     path = tmp_path / "papers.txt"
