@@ -300,8 +300,7 @@ def render(shards: Shards, linking: Linking, dirty: Iterable[str] = (), shard_ma
         if checked is not None:
             out.reports.append(checked)
         change = _rewrite(shards.nt_path(shard), lines)
-        with atomic_write(shards.tally_path(shard)) as fh:
-            json.dump(counted, fh, ensure_ascii=False)
+        _write_tally(shards.tally_path(shard), counted)
         with atomic_write(shards.sig_path(shard)) as fh:  # last: a shard with this signature is complete
             fh.write(sig + "\n")
         out.shards_written.append(shard)
@@ -320,26 +319,32 @@ def graph_tally(shards: Shards) -> dict[str, Any]:
     def shard_tallies() -> Iterator[dict[str, Any]]:
         yield tally(_read_lines(shards.entities_path))
         for shard in shards.names():
-            path = shards.tally_path(shard)
-            counted = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-            if _TALLY_KEYS <= counted.keys():
-                yield counted
-            else:  # missing, or written by a version that counted less
-                counted = tally(_read_lines(shards.nt_path(shard)))
-                with atomic_write(path) as fh:
-                    json.dump(counted, fh, ensure_ascii=False)
-                yield counted
+            yield shard_tally(shards, shard)
     return add_tallies(shard_tallies())
 
 
+def shard_tally(shards: Shards, shard: str) -> dict[str, Any]:
+    """One shard's tally, from its tally file; made again from its triples (and written) when the file is
+    missing or was written by a version that counted less."""
+    path = shards.tally_path(shard)
+    counted = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if not _TALLY_KEYS <= counted.keys():
+        counted = tally(_read_lines(shards.nt_path(shard)))
+        _write_tally(path, counted)
+    return counted
+
+
+def _write_tally(path: Path, counted: dict[str, Any]) -> None:
+    with atomic_write(path) as fh:
+        json.dump(counted, fh, ensure_ascii=False)
+
+
 def paper_edges(shards: Shards) -> Iterator[tuple[str, dict[str, int]]]:
-    """Every paper's edges per entity (paper IRI, {entity IRI: edges}), shard by shard from the tallies that
-    :func:`graph_tally` made sure exist: what ranks the papers of the explorer page, read as a stream so a
-    build never holds an entry per paper (about 1 KB each)."""
+    """Every paper's edges per entity (paper IRI, {entity IRI: edges}), shard by shard from the tallies:
+    what ranks the papers of the explorer page, read as a stream so a build never holds an entry per paper
+    (about 1 KB each)."""
     for shard in shards.names():
-        path = shards.tally_path(shard)
-        counted = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        yield from (counted.get("papers") or tally(_read_lines(shards.nt_path(shard)))["papers"]).items()
+        yield from shard_tally(shards, shard)["papers"].items()
 
 
 def merge_ntriples(shards: Shards, path: Path) -> Path:

@@ -122,12 +122,16 @@ class Shards:
         return f"part-{int(names[-1][5:]) + 1 if names else 0:05d}"
 
     # ---------------------------------------------------------------- reading
-    def paper_names(self, shard: str) -> Iterator[PaperNames]:
-        """The names file of ``shard``, line by line (made again from the records if it is missing)."""
+    def _names_file(self, shard: str) -> Path:
+        """The names file of ``shard``, made again from its records if it is missing."""
         path = self.names_path(shard)
         if not path.is_file():
             self.write(shard, list(self.records(shard)))
-        with path.open(encoding="utf-8") as fh:
+        return path
+
+    def paper_names(self, shard: str) -> Iterator[PaperNames]:
+        """The names file of ``shard``, line by line (made again from the records if it is missing)."""
+        with self._names_file(shard).open(encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
                     yield PaperNames.from_json(line)
@@ -143,9 +147,7 @@ class Shards:
         :class:`PaperNames`: building its name records was two thirds of the cost)."""
         out: dict[str, tuple[str, str]] = {}
         for shard in self.names():
-            if not self.names_path(shard).is_file():  # made again from the records, as paper_names does
-                self.write(shard, list(self.records(shard)))
-            with self.names_path(shard).open(encoding="utf-8") as fh:
+            with self._names_file(shard).open(encoding="utf-8") as fh:
                 for line in fh:
                     if line.strip():
                         data = json.loads(line)

@@ -105,6 +105,10 @@ def detect_format(text: str, name: str = "<input>") -> str:
     raise FormatError(f"{name}: empty input, nothing to detect")
 
 
+def _unreadable(path: Path, exc: OSError) -> InputError:
+    return InputError(f"{path}: cannot read ({exc.strerror or exc})")
+
+
 def _open(path: Path) -> BinaryIO:
     try:
         return path.open("rb")
@@ -113,7 +117,7 @@ def _open(path: Path) -> BinaryIO:
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory; pass the files inside it") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise _unreadable(path, exc) from None
 
 
 def _read_bytes(source: str | Path) -> tuple[bytes, str]:
@@ -124,7 +128,23 @@ def _read_bytes(source: str | Path) -> tuple[bytes, str]:
         try:
             return fh.read(), str(path)
         except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+            raise _unreadable(path, exc) from None
+
+
+def _is_json_lines(fh: BinaryIO, fmt: str | None) -> bool:
+    """Whether the open file is JSON Lines to stream: ``fmt`` says so, or its first non-empty line is a whole
+    JSON object. An empty or binary file is not (it is read whole, where those answers are made)."""
+    head = fh.read(4096)
+    if not head.strip() or looks_binary(head):
+        return False
+    if fmt == "jsonl":
+        return True
+    fh.seek(0)
+    first = next((raw for raw in fh if raw.strip()), b"").removeprefix(codecs.BOM_UTF8)
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
 
 
 def _streamed_jsonl(path: Path, fmt: str | None) -> Iterator[tuple[int, str]] | None:
@@ -140,28 +160,14 @@ def _streamed_jsonl(path: Path, fmt: str | None) -> Iterator[tuple[int, str]] | 
         return None
     fh = _open(path)
     try:
-        head = fh.read(4096)
-        if not head.strip() or looks_binary(head):
-            fh.close()
-            return None  # read whole: the empty-input and binary-file answers are made there
-        if fmt is None:
-            fh.seek(0)
-            first = b""
-            for raw in fh:
-                if raw.strip():
-                    first = raw.removeprefix(codecs.BOM_UTF8)
-                    break
-            try:
-                whole_object = isinstance(json.loads(first), dict)
-            except ValueError:
-                whole_object = False
-            if not whole_object:
-                fh.close()
-                return None
+        streamable = _is_json_lines(fh, fmt)
         fh.seek(0)
     except OSError as exc:
         fh.close()
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise _unreadable(path, exc) from None
+    if not streamable:
+        fh.close()
+        return None
 
     def lines() -> Iterator[tuple[int, str]]:
         with fh:
